@@ -1,0 +1,29 @@
+"""Shared fixtures.
+
+Real public data lives outside the project, in ``../shared/data/real`` beside the repository
+(see its PROVENANCE.md). It is never copied in; tests that need it skip, saying why, where the
+folder is absent (as on a user's machine).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _real_data_dir() -> Path:
+    env = os.environ.get("SWP_REAL_DATA")
+    return Path(env) if env else PROJECT_ROOT.parent / "shared" / "data" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The folder of real public data files, or skip the test with the reason."""
+    folder = _real_data_dir()
+    if not folder.is_dir():
+        pytest.skip(f"real public data not present at {folder} (set SWP_REAL_DATA to point at it)")
+    return folder
