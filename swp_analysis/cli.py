@@ -1,0 +1,190 @@
+"""The ``swp`` command: one entry point for analysts, leads and CI.
+
+Every command takes ``--data-dir`` (default: the repository's ``data/``, the folder holding
+``raw/`` and ``processed/``), so the same code runs on any partnership's data. Errors we expect
+(bad input, a failed notebook) are printed as sentences; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from .errors import SwpError
+
+DEFAULT_YEAR = "2018-19"
+DEFAULT_AREA = "Wolverhampton"
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", default=None,
+                   help="folder holding raw/ and processed/ (default: the repository's data/)")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
+
+
+def _year_area(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", default=DEFAULT_YEAR, help="financial year, e.g. 2018-19")
+    p.add_argument("--area", default=DEFAULT_AREA, help="local authority, e.g. Wolverhampton")
+
+
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from . import sample_data
+
+    if args.if_missing and sample_data.sample_present(args.data_dir, end=args.end):
+        _say("sample data already present: nothing to do")
+        return 0
+    t0 = time.perf_counter()
+    summary = sample_data.generate(args.data_dir, seed=args.seed, start=args.start, end=args.end,
+                                   progress=_say if args.verbose else None)
+    rows = sum(f["rows"] for f in summary["files"].values())
+    _say(f"sample data: {len(summary['files'])} files, {rows:,} rows written in "
+         f"{time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from . import ingest
+    from .paths import DataPaths
+
+    t0 = time.perf_counter()
+    result = ingest.ingest_police(DataPaths.from_arg(args.data_dir), rebuild=args.rebuild,
+                                  progress=_say)
+    _say(f"ingest: {result} ({time.perf_counter() - t0:.1f}s)")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from . import pipeline
+
+    pipeline.build(args.year, args.area, args.data_dir, args.reports_dir, jobs=args.jobs,
+                   force=args.force, say=_say)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from . import checks
+    from .paths import DataPaths
+
+    warnings = checks.validate(DataPaths.from_arg(args.data_dir), args.year, args.area,
+                               police=True)
+    for w in warnings:
+        _say(f"warning: {w}")
+    _say(f"valid: no errors, {len(warnings)} warning(s)")
+    return 0
+
+
+def cmd_check_claims(args: argparse.Namespace) -> int:
+    from . import checks
+
+    table = checks.claims_table(args.data_dir, args.year, args.area)
+    from . import claims
+
+    if args.format == "json":
+        print(table.to_json(orient="records", indent=1))
+    else:
+        print(claims.format_claims_table(table))
+    disagree = (table["agrees"] == False).sum()  # noqa: E712 - "not checked" rows are None
+    return 1 if disagree else 0
+
+
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from . import content, metrics
+    from .paths import DataPaths
+
+    paths = DataPaths.from_arg(args.data_dir)
+    year_from = args.from_year or metrics.previous_year(args.year)
+    needed = content.new_year(paths, year_from, args.year)
+    _say(f"created report/{args.year}/ from report/{year_from}/ (existing files left untouched)")
+    _say(f"the lead must supply {len(needed)} register row(s) in indicators.csv:")
+    for row in needed:
+        _say(f"  {row}")
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from . import lab
+
+    return lab.run(args.extra)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="swp", description="Build a Community Safety Partnership's annual report from data."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample-data", help="write the bundled synthetic sample into data/raw")
+    _common(p)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--start", default=None, help="first month, YYYY-MM (default 2016-04)")
+    p.add_argument("--end", default=None, help="last month, YYYY-MM (default 2019-03)")
+    p.add_argument("--if-missing", action="store_true", help="do nothing if the sample exists")
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(func=cmd_sample_data)
+
+    p = sub.add_parser("ingest", help="read, validate and clean police data into data/processed")
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="ignore the cache")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("build", help="build the annual report HTML")
+    _common(p)
+    _year_area(p)
+    p.add_argument("--reports-dir", default=None, help="where reports go (default: reports/)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    p.add_argument("--force", action="store_true", help="re-execute every notebook")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check every input and report all problems together")
+    _common(p)
+    _year_area(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("check-claims", help="recompute the figures a published report stated")
+    _common(p)
+    _year_area(p)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_check_claims)
+
+    p = sub.add_parser("new-year", help="scaffold next year's report content from the last")
+    _common(p)
+    p.add_argument("year", help="the new financial year, e.g. 2019-20")
+    p.add_argument("--from", dest="from_year", default=None, help="copy from (default: year before)")
+    p.set_defaults(func=cmd_new_year)
+
+    p = sub.add_parser("lab", help="open JupyterLab on notebooks/ with the project's kernel")
+    _common(p)
+    p.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed to jupyter lab")
+    p.set_defaults(func=cmd_lab)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "command", None) == "sample-data":
+        from . import sample_data
+
+        args.seed = sample_data.DEFAULT_SEED if args.seed is None else args.seed
+        args.start = args.start or sample_data.DEFAULT_START
+        args.end = args.end or sample_data.DEFAULT_END
+    try:
+        return args.func(args)
+    except SwpError as exc:
+        if args.debug:
+            raise
+        print(f"swp {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Accessible HTML pieces that notebooks display: tables with captions, rating badges, key figures.
+
+Every value is escaped on the way in (``markupsafe.escape``), so text from a partner's file can
+never become markup in the board's report. Each function returns an :class:`Html` object that
+JupyterLab and nbconvert both render through ``_repr_html_``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from .metrics import Rating
+
+
+class Html:
+    """A fragment of trusted HTML (built only by this module from escaped values)."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = str(markup)
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def _cell(value: object) -> Markup:
+    if isinstance(value, Html):
+        return Markup(value.markup)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return Markup('<span class="swp-missing">not supplied</span>')
+    return escape(str(value))
+
+
+def table(
+    df: pd.DataFrame,
+    caption: str,
+    *,
+    index: bool = True,
+    formats: Mapping[str, str] | None = None,
+    numeric: Sequence[str] | None = None,
+    note: str | None = None,
+) -> Html:
+    """An HTML table with a caption, ``th`` header cells with ``scope``, and right-aligned numbers.
+
+    ``formats`` maps a column to a format string (``"{:,.0f}"``) applied to non-missing values.
+    Columns are treated as numeric (right-aligned) when their dtype is numeric or listed in
+    ``numeric``. Cells may hold :class:`Html` (e.g. a rating badge), which is inserted as is.
+    """
+    formats = dict(formats or {})
+    numeric_cols = set(numeric or []) | {
+        c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in formats
+    } | set(formats)
+    head = []
+    if index:
+        head.append(f'<th scope="col">{escape(df.index.name or "")}</th>')
+    for c in df.columns:
+        cls = ' class="num"' if c in numeric_cols else ""
+        head.append(f'<th scope="col"{cls}>{escape(str(c))}</th>')
+    rows = []
+    for idx, row in df.iterrows():
+        cells = [f'<th scope="row">{_cell(idx)}</th>'] if index else []
+        for c in df.columns:
+            v = row[c]
+            if c in formats and not isinstance(v, Html) and v is not None and not (
+                not isinstance(v, str) and pd.isna(v)
+            ) and not isinstance(v, str):
+                v = formats[c].format(v)
+            cls = ' class="num"' if c in numeric_cols else ""
+            cells.append(f"<td{cls}>{_cell(v)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    foot = f'<p class="swp-table-note">{escape(note)}</p>' if note else ""
+    return Html(
+        '<div class="swp-table-wrap" tabindex="0" role="region" '
+        f'aria-label="{escape(caption)}"><table class="swp-table">'
+        f"<caption>{escape(caption)}</caption>"
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"{foot}</div>"
+    )
+
+
+def rating(r: Rating | None) -> Html:
+    """A delivery rating carried by text and symbol as well as colour."""
+    if r is None:
+        return Html('<span class="swp-missing">no evidence linked</span>')
+    return Html(
+        f'<span class="rag rag-{escape(r.rag)}" style="background:{escape(r.colour)};'
+        f'color:{escape(r.text_colour)}"><span class="rag-symbol" aria-hidden="true">'
+        f"{escape(r.symbol)}</span> {escape(r.label)}</span>"
+    )
+
+
+def rating_key() -> Html:
+    """The report's key: every rating with its symbol and label."""
+    items = "".join(f"<li>{rating(r).markup}</li>" for r in Rating if r is not Rating.NOT_YET_RATED)
+    return Html(
+        '<p>Throughout the strategy, progress against delivery is rated as below. Each rating is '
+        'shown by its words and a symbol as well as by colour.</p>'
+        f'<ul class="swp-key">{items}</ul>'
+    )
+
+
+def key_figures(items: Iterable[tuple[str, str, str | None]]) -> Html:
+    """Headline figures as a description list: (label, value, note)."""
+    parts = []
+    for label, value, note in items:
+        extra = f'<span class="swp-figure-note">{escape(note)}</span>' if note else ""
+        parts.append(
+            f'<div class="swp-figure"><dt>{escape(label)}</dt>'
+            f'<dd><span class="swp-figure-value">{escape(value)}</span>{extra}</dd></div>'
+        )
+    return Html(f'<dl class="swp-figures">{"".join(parts)}</dl>')
+
+
+def paragraph(text: str, cls: str | None = None) -> Html:
+    """One escaped paragraph of computed prose."""
+    c = f' class="{escape(cls)}"' if cls else ""
+    return Html(f"<p{c}>{escape(text)}</p>")
+
+
+def bullets(items: Iterable[str]) -> Html:
+    """An escaped bulleted list."""
+    return Html("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+
+
+def trusted(markup: str) -> Html:
+    """Wrap HTML that the library itself produced from escaped input (e.g. rendered narrative)."""
+    return Html(markup)
+
+
+def callout(title: str, body_html: Html | str, kind: str = "focus") -> Html:
+    """A boxed "Focus on" story or explanation; ``body_html`` must already be safe HTML."""
+    body = body_html.markup if isinstance(body_html, Html) else escape(body_html)
+    return Html(
+        f'<aside class="swp-callout swp-{escape(kind)}" aria-label="{escape(title)}">'
+        f'<p class="swp-callout-title"><strong>{escape(title)}</strong></p>{body}</aside>'
+    )

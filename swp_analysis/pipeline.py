@@ -1,0 +1,495 @@
+"""Build the board's report: ingest, execute notebooks with papermill, export one HTML file.
+
+``build()`` is what ``swp build`` runs:
+
+1. validate every input, collecting all problems (nothing is built from bad input);
+2. ingest the police data into ``data/processed`` (cached by the inputs' sha256);
+3. execute each notebook top to bottom in a fresh kernel with papermill, independent notebooks
+   concurrently, each result cached under a key of its source, parameters, inputs and library;
+4. splice the executed notebooks into one document and export it in-process with nbconvert and
+   our template (one template load per build);
+5. write ``manifest.json`` and move everything into place only when all of that succeeded.
+
+A failing notebook leaves the previous report untouched; the error names the notebook, the cell
+and where the partially executed notebook was kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+
+from . import __version__
+from .errors import BuildFailed
+from .paths import DataPaths, area_slug, find_project_root
+
+TEMPLATES = Path(__file__).parent / "templates"
+KERNEL_LANGUAGE = "python"
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One notebook of the report and where its cells go in the combined document."""
+
+    name: str
+    title: str
+    depends_on: tuple[str, ...] = ()
+
+
+NOTEBOOKS: tuple[NotebookSpec, ...] = (
+    NotebookSpec("00_data_quality", "Data quality and methods"),
+    NotebookSpec("10_reducing_reoffending", "Strategic Priority: Reducing Reoffending"),
+    NotebookSpec("20_reducing_victimisation", "Strategic Priority: Reducing Victimisation"),
+    NotebookSpec("30_violence_prevention", "Strategic Priority: Violence Prevention"),
+    NotebookSpec("40_statutory_functions", "Statutory Functions"),
+    NotebookSpec("90_annual_summary", "Annual summary"),
+)
+SUMMARY = "90_annual_summary"
+# Cells of the summary tagged with these are replaced by the listed notebooks' cells.
+SPLICE_TAGS = {
+    "insert-priorities": [
+        "10_reducing_reoffending",
+        "20_reducing_victimisation",
+        "30_violence_prevention",
+        "40_statutory_functions",
+    ],
+    "insert-data-quality": ["00_data_quality"],
+}
+
+
+def notebooks_dir() -> Path:
+    return find_project_root(Path(__file__)) / "notebooks"
+
+
+# ---------------------------------------------------------------------------------------------
+# The kernel: always the interpreter swp runs in, whatever kernelspecs the machine has.
+
+
+def _interpreter_kernel_manager():
+    """A kernel manager class whose kernel is ``sys.executable`` (never a stale kernelspec)."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class InterpreterKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self):  # type: ignore[override]
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name=f"Python {platform.python_version()} (swp-analysis)",
+                language=KERNEL_LANGUAGE,
+                env={"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+            )
+
+    return InterpreterKernelManager
+
+
+# ---------------------------------------------------------------------------------------------
+# Executing one notebook (in a worker process).
+
+
+@dataclass
+class Executed:
+    name: str
+    path: Path
+    seconds: float
+    cached: bool = False
+    retried: bool = False
+
+
+def _is_kernel_start_failure(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}"
+    return any(
+        s in text
+        for s in ("Address already in use", "Kernel didn't respond", "kernel died",
+                  "Kernel died", "TimeoutError", "DeadKernelError")
+    ) and "PapermillExecutionError" not in type(exc).__name__
+
+
+def execute_one(name: str, source: Path, output: Path, parameters: dict, cwd: Path) -> Executed:
+    """Run one notebook top to bottom in a fresh kernel; retry once if the kernel fails to start."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    retried = False
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                str(source),
+                str(output),
+                parameters=parameters,
+                kernel_name="swp-analysis",
+                language=KERNEL_LANGUAGE,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(cwd),
+                start_timeout=120,
+                kernel_manager_class=_interpreter_kernel_manager(),
+            )
+            break
+        except Exception as exc:  # noqa: BLE001 - classified below
+            if attempt == 1 and _is_kernel_start_failure(exc):
+                print(f"  {name}: kernel failed to start ({exc}); retrying once", flush=True)
+                retried = True
+                continue
+            raise
+    return Executed(name, output, time.perf_counter() - start, retried=retried)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cache keys.
+
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def library_fingerprint() -> str:
+    """Hash of the library's own source and templates: a code change invalidates the cache."""
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".j2", ".css", ".json"} and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def notebook_fingerprint(path: Path) -> str:
+    """Hash of a notebook's cell types, sources and tags (not its outputs or metadata noise)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [
+        [c.get("cell_type"), "".join(c.get("source", "")), sorted(c.get("metadata", {}).get("tags", []))]
+        for c in nb.get("cells", [])
+    ]
+    return _sha256_bytes(json.dumps(cells, sort_keys=True).encode())
+
+
+def inputs_fingerprint(paths: DataPaths) -> dict[str, str]:
+    """sha256 of every raw input except police files, plus the processed police table."""
+    out: dict[str, str] = {}
+    candidates = [paths.indicators_yaml, paths.indicators_csv, paths.population, paths.expenditure]
+    report_root = paths.raw / "report"
+    if report_root.is_dir():
+        candidates += sorted(p for p in report_root.rglob("*") if p.is_file())
+    for p in candidates:
+        if p.is_file():
+            out[str(p.relative_to(paths.raw))] = _sha256_bytes(p.read_bytes())
+    if paths.police_parquet.is_file():
+        out["processed/police_street.parquet"] = _sha256_bytes(paths.police_parquet.read_bytes())
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Combining and exporting.
+
+
+def _strip_for_report(nb: nbformat.NotebookNode) -> list:
+    """The cells a board member sees: no parameters, no streams, no empty code cells."""
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {"parameters", "injected-parameters", "remove-cell"}:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
+            if not cell.outputs:
+                continue
+        cells.append(cell)
+    return cells
+
+
+def combine(executed: dict[str, Path], title: str) -> nbformat.NotebookNode:
+    """One notebook: the summary with the priority chapters and data quality spliced in."""
+    nbs = {name: nbformat.read(str(path), as_version=4) for name, path in executed.items()}
+    summary = nbs[SUMMARY]
+    cells = []
+    for cell in summary.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        splice = [t for t in tags if t in SPLICE_TAGS]
+        if splice:
+            for name in SPLICE_TAGS[splice[0]]:
+                cells.extend(_strip_for_report(copy.deepcopy(nbs[name])))
+            continue
+        cells.extend(_strip_for_report(nbformat.from_dict({"cells": [cell]})))
+    combined = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(summary.metadata))
+    combined.metadata["title"] = title
+    return combined
+
+
+def contents_list(nb: nbformat.NotebookNode) -> list[dict]:
+    """Level-2 headings of markdown cells, with the anchors nbconvert gives them."""
+    from nbconvert.filters.strings import add_anchor  # noqa: F401 - same id rule as nbconvert
+    from nbconvert.filters.markdown_mistune import IPythonRenderer  # noqa: F401
+
+    items = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("## "):
+                text = line[3:].strip()
+                items.append({"text": text, "id": _anchor_id(text)})
+    return items
+
+
+def _anchor_id(text: str) -> str:
+    """The id nbconvert's Markdown renderer gives a heading (spaces become hyphens)."""
+    import re
+    from html import escape
+
+    return re.sub(r"\s", "-", escape(text, quote=False))
+
+
+class Exporter:
+    """In-process HTML export with our template, loaded once per build."""
+
+    def __init__(self) -> None:
+        from nbconvert import HTMLExporter
+
+        self._exporter = HTMLExporter(
+            template_name="swp",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            anchor_link_text="",
+            sanitize_html=False,  # every output is built escaped by swp_analysis.display
+        )
+
+    def export(self, nb: nbformat.NotebookNode, context: dict) -> str:
+        body, _ = self._exporter.from_notebook_node(nb, resources={"swp": context})
+        return body
+
+
+# ---------------------------------------------------------------------------------------------
+# The build.
+
+
+@dataclass
+class BuildResult:
+    html: Path
+    manifest: Path
+    executed: list[Executed] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _git_commit(root: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _versions() -> dict[str, str]:
+    names = ["swp-analysis", "pandas", "pyarrow", "numpy", "scipy", "seaborn", "matplotlib",
+             "papermill", "nbconvert", "nbclient", "ipykernel", "jinja2", "pandera", "pydantic"]
+    out = {"python": platform.python_version()}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "not installed"
+    return out
+
+
+def build(
+    year: str,
+    area: str,
+    data_dir: str | Path | None = None,
+    reports_dir: str | Path | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    say: Callable[[str], None] = print,
+    build_time: dt.datetime | None = None,
+) -> BuildResult:
+    """Build ``reports/<year>/<area-slug>/annual-summary.html`` from the data folder."""
+    from . import checks, ingest
+
+    t0 = time.perf_counter()
+    paths = DataPaths.from_arg(data_dir)
+    root = find_project_root(Path(__file__))
+    reports = Path(reports_dir).resolve() if reports_dir else root / "reports"
+    out_dir = reports / year / area_slug(area)
+    cache_dir = reports / ".cache"
+    jobs = jobs or os.cpu_count() or 1
+    build_time = build_time or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+    step = time.perf_counter()
+    warnings = checks.validate(paths, year, area)
+    say(f"validate: {len(warnings)} warning(s) ({time.perf_counter() - step:.1f}s)")
+    for w in warnings:
+        say(f"  warning: {w}")
+
+    step = time.perf_counter()
+    ingested = ingest.ingest_police(paths, progress=lambda m: say(f"  {m}"))
+    say(f"ingest: {'from cache' if getattr(ingested, 'cached', False) else 'read police files'}"
+        f" ({time.perf_counter() - step:.1f}s)")
+    checks.check_area(paths, area)
+
+    params = {"year": year, "area": area, "data_dir": str(paths.data_dir)}
+    lib = library_fingerprint()
+    inputs = inputs_fingerprint(paths)
+    inputs_key = _sha256_bytes(json.dumps(inputs, sort_keys=True).encode())
+    nb_dir = notebooks_dir()
+
+    reports.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{area_slug(area)}-{year}-", dir=reports))
+    try:
+        (staging / "notebooks").mkdir()
+        keys: dict[str, str] = {}
+        for spec in NOTEBOOKS:
+            source = nb_dir / f"{spec.name}.ipynb"
+            if not source.is_file():
+                raise BuildFailed(f"Notebook {source} is missing.")
+            parts = [notebook_fingerprint(source), json.dumps(params, sort_keys=True), inputs_key,
+                     lib, *[keys[d] for d in spec.depends_on]]
+            keys[spec.name] = _sha256_bytes("\n".join(parts).encode())
+
+        executed = _execute_all(nb_dir, staging / "notebooks", params, keys, cache_dir, jobs,
+                                force, say, failed_dir=out_dir / "failed")
+
+        step = time.perf_counter()
+        combined = combine({e.name: e.path for e in executed}, f"Annual report {year}: {area}")
+        context = {
+            "partnership": checks.partnership_name(paths, year, area),
+            "area": area,
+            "year": year,
+            "built": build_time.strftime("%d %B %Y"),
+            "built_iso": build_time.isoformat(),
+            "contents": contents_list(combined),
+        }
+        html = Exporter().export(combined, context)
+        (staging / "annual-summary.html").write_text(html, encoding="utf-8")
+        say(f"export: annual-summary.html {len(html.encode()) / 1e6:.2f} MB "
+            f"({time.perf_counter() - step:.1f}s)")
+
+        manifest = {
+            "built": build_time.isoformat(),
+            "parameters": params | {"data_dir": os.path.relpath(paths.data_dir, root)},
+            "swp_analysis_version": __version__,
+            "git_commit": _git_commit(root),
+            "versions": _versions(),
+            "inputs": inputs,
+            "police": ingest.read_manifest(paths).get("police", {}),
+            "warnings": [str(w) for w in warnings],
+            "notebooks": {
+                e.name: {"seconds": round(e.seconds, 2), "cached": e.cached, "key": keys[e.name]}
+                for e in executed
+            },
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str) + "\n")
+        _publish(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    total = time.perf_counter() - t0
+    n_cached = sum(e.cached for e in executed)
+    say(f"built {out_dir / 'annual-summary.html'} in {total:.1f}s "
+        f"({len(executed) - n_cached} notebook(s) executed, {n_cached} from cache)")
+    return BuildResult(out_dir / "annual-summary.html", out_dir / "manifest.json", executed, total)
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Move a complete build into place; the HTML file is replaced last, atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    old_nb = out_dir / "notebooks"
+    if old_nb.exists():
+        trash = out_dir / f".old-notebooks-{os.getpid()}"
+        old_nb.rename(trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    (staging / "notebooks").rename(old_nb)
+    os.replace(staging / "manifest.json", out_dir / "manifest.json")
+    os.replace(staging / "annual-summary.html", out_dir / "annual-summary.html")
+    failed = out_dir / "failed"
+    if failed.exists():
+        shutil.rmtree(failed, ignore_errors=True)
+
+
+def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], cache_dir: Path,
+                 jobs: int, force: bool, say: Callable[[str], None], *,
+                 failed_dir: Path) -> list[Executed]:
+    """Run every notebook whose cache key has no stored result, respecting dependencies."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    done: dict[str, Executed] = {}
+    todo = []
+    for spec in NOTEBOOKS:
+        cached = cache_dir / f"{keys[spec.name]}.ipynb"
+        if not force and cached.is_file():
+            target = out / f"{spec.name}.ipynb"
+            shutil.copyfile(cached, target)
+            done[spec.name] = Executed(spec.name, target, 0.0, cached=True)
+            say(f"notebook {spec.name}: from cache")
+        else:
+            todo.append(spec)
+
+    pending = {s.name: s for s in todo}
+    failures: list[tuple[str, BaseException, Path]] = []
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
+        running: dict = {}
+        while pending or running:
+            ready = [s for s in pending.values()
+                     if all(d in done for d in s.depends_on) and not failures]
+            for spec in ready:
+                del pending[spec.name]
+                fut = pool.submit(execute_one, spec.name, nb_dir / f"{spec.name}.ipynb",
+                                  out / f"{spec.name}.ipynb", params, nb_dir)
+                running[fut] = spec
+            if not running:
+                break
+            fut = next(as_completed(running))
+            spec = running.pop(fut)
+            try:
+                result = fut.result()
+            except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
+                failures.append((spec.name, exc, out / f"{spec.name}.ipynb"))
+                continue
+            done[spec.name] = result
+            shutil.copyfile(result.path, cache_dir / f"{keys[spec.name]}.ipynb")
+            say(f"notebook {spec.name}: executed in {result.seconds:.1f}s"
+                + (" (after one retry)" if result.retried else ""))
+    if failures:
+        raise _notebook_failure(failures, failed_dir)
+    return [done[s.name] for s in NOTEBOOKS]
+
+
+def _notebook_failure(failures: list[tuple[str, BaseException, Path]], kept: Path) -> BuildFailed:
+    """Keep the partially executed notebooks (in ``kept``) and say where each failed."""
+    from papermill.exceptions import PapermillExecutionError
+
+    lines = ["The report was not built; the previous report (if any) is unchanged."]
+    for name, exc, partial in failures:
+        final = None
+        if partial.is_file():
+            kept.mkdir(parents=True, exist_ok=True)
+            final = kept / partial.name
+            shutil.copyfile(partial, final)
+        if isinstance(exc, PapermillExecutionError):
+            first_line = next((ln for ln in exc.source.splitlines() if ln.strip()), "")
+            lines.append(
+                f"Notebook {name} failed in cell {exc.cell_index} (execution count "
+                f"{exc.exec_count}, starting `{first_line.strip()}`): {exc.ename}: {exc.evalue}"
+            )
+        else:
+            lines.append(f"Notebook {name} failed: {type(exc).__name__}: {exc}")
+        if final:
+            lines.append(f"  The partially executed notebook is kept at {final}")
+    return BuildFailed("\n".join(lines))
