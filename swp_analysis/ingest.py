@@ -1,0 +1,384 @@
+"""Ingest police.uk street files into ``data/processed/police_street.parquet``, with a manifest.
+
+:func:`ingest_police` reads every street file under ``paths.police`` (folder tree, archive zips,
+``.csv.gz``), validates it (:mod:`swp_analysis.sources.policeuk`), cleans it
+(:mod:`swp_analysis.clean`) and writes
+
+* ``paths.police_parquet``: one row per kept record (columns
+  :data:`swp_analysis.clean.PROCESSED_COLUMNS`; ``month`` is a parquet ``date``), written to a
+  temporary file and moved into place with :func:`os.replace`, so a failure leaves the previous
+  file untouched. Same inputs give a byte-identical file: files are read in a fixed order,
+  categories are sorted, and nothing time-dependent is stored.
+* the ``"police"`` entry of ``paths.manifest``: every input file with its size, modification
+  time and sha256; per street file the reconciliation ``rows_read = rows_kept + set_aside``
+  (by reason) and the kept-but-labelled counts; the authorities used for each force and how
+  they were chosen; the output's size, time and sha256.
+
+Caching. A second call compares the input files' (path, size, mtime) with the manifest and the
+parquet's size and mtime with what was written: when all agree, nothing is opened and the
+cached result is returned (the cost is one directory walk and a few ``stat`` calls). A file
+whose size or time changed but whose sha256 is the recorded one (a copy, a ``touch``) does not
+trigger a rebuild: its new stat is recorded instead. Anything else - a file added, removed or
+changed, a different lookup or force table, a new :data:`SCHEMA_VERSION` - rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from swp_analysis import clean
+from swp_analysis.errors import InputError, Problem, ValidationFailed
+from swp_analysis.paths import DataPaths
+from swp_analysis.sources import geography, policeuk
+
+SCHEMA_VERSION = 1
+"""Bump when the cleaning rules or the processed columns change: it invalidates every cache."""
+
+MANIFEST_KEY = "police"
+_PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, row_group_size=1 << 20,
+                        use_dictionary=True, write_statistics=True)
+
+
+@dataclass
+class IngestResult:
+    parquet: Path
+    manifest: Path
+    rows: int
+    files: int
+    cached: bool
+    seconds: float
+    reconciliation: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def __str__(self) -> str:
+        how = "unchanged inputs, cached parquet used" if self.cached else "read and cleaned"
+        return f"{self.rows:,} police records from {self.files} street files ({how})"
+
+
+# --------------------------------------------------------------------------------------------
+# the public entry points
+
+
+def ingest_police(
+    paths: DataPaths,
+    *,
+    lookup: pd.DataFrame | str | Path | None = None,
+    force_authorities: Mapping[str, Iterable[str]] | None = None,
+    rebuild: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> IngestResult:
+    """Read, validate, clean and store the police data under ``paths.police`` (cached).
+
+    ``lookup``: the ONS LSOA lookup (a frame from
+    :func:`~swp_analysis.sources.geography.read_lsoa_lookup`, or its path) for areas and wards
+    by LSOA code; ``force_authorities``: force -> authority names, over the packaged table;
+    ``rebuild``: ignore the cache; ``progress``: called with one line per step.
+    """
+    say = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    if isinstance(lookup, (str, Path)):
+        lookup_path = Path(lookup)
+        lookup = geography.read_lsoa_lookup(lookup_path)
+    options = _options(lookup, force_authorities)
+
+    if not rebuild:
+        entry = _cached_entry(paths, options)
+        if entry is not None:
+            say(f"police: {len(entry['files'])} street files unchanged; using {paths.police_parquet.name}")
+            return _result(paths, entry, cached=True, seconds=time.perf_counter() - t0)
+
+    found = policeuk.find_street_files(paths.police)
+    say(f"police: {len(found)} street files under {paths.police}"
+        + (f" ({len(found.ignored)} other files ignored)" if found.ignored else ""))
+    step = time.perf_counter()
+    table, inputs = _read_all(paths.police, found)
+    say(f"read {table.num_rows:,} rows in {time.perf_counter() - step:.1f}s")
+
+    step = time.perf_counter()
+    raw = table.select(["Crime ID", "Month", "Longitude", "Latitude", "Location", "LSOA code",
+                        "LSOA name", "Crime type", "Last outcome category", "force",
+                        "source_file"]).to_pandas()
+    del table
+    cleaned = clean.clean_street(raw, lookup=lookup, force_authorities=force_authorities)
+    del raw
+    say(f"cleaned: {len(cleaned.data):,} kept, {int(cleaned.reconciliation['duplicate_crime_id'].sum()):,} "
+        f"duplicates set aside ({time.perf_counter() - step:.1f}s)")
+
+    step = time.perf_counter()
+    out = paths.police_parquet
+    _write_parquet(cleaned.data, out)
+    del cleaned.data
+    st = out.stat()
+    entry = {
+        "schema_version": SCHEMA_VERSION,
+        "source": _rel(paths.police, paths.data_dir),
+        "options": options,
+        "inputs": inputs,
+        "ignored": [_rel_text(i, paths.police) for i in found.ignored],
+        "files": _file_entries(found, cleaned.reconciliation, paths.police),
+        "forces": cleaned.forces,
+        "totals": {k: int(v) for k, v in cleaned.reconciliation.sum().items()},
+        "output": {"path": _rel(out, paths.data_dir), "rows": int(cleaned.reconciliation["rows_kept"].sum()),
+                   "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256_file(out)},
+    }
+    _write_manifest(paths, entry)
+    say(f"wrote {out.name}: {entry['output']['rows']:,} rows, {st.st_size / 1e6:.1f} MB "
+        f"({time.perf_counter() - step:.1f}s)")
+    return _result(paths, entry, cached=False, seconds=time.perf_counter() - t0)
+
+
+def load_police(paths: DataPaths, **kw) -> pd.DataFrame:
+    """The processed police table (ingesting first when the cache is stale): what notebooks use.
+
+    ``month`` is ``datetime64`` (the first of the month); string columns are categoricals with
+    sorted categories (``location_status`` keeps its fixed order). Keywords go to
+    :func:`ingest_police`.
+    """
+    ingest_police(paths, **kw)
+    return read_processed(paths.police_parquet)
+
+
+def read_processed(path: str | Path) -> pd.DataFrame:
+    """Read a processed police parquet into the frame :func:`load_police` returns."""
+    df = pq.read_table(path).to_pandas(date_as_object=False)
+    df["month"] = df["month"].astype("datetime64[s]")
+    for column in df.columns:
+        if isinstance(df[column].dtype, pd.CategoricalDtype):
+            cats = list(clean.LOCATION_STATUSES) if column == "location_status" else sorted(df[column].cat.categories)
+            df[column] = df[column].cat.set_categories(cats)
+    return df
+
+
+def read_manifest(paths: DataPaths) -> dict:
+    """The processed-data manifest (``{}`` when there is none yet)."""
+    try:
+        return json.loads(paths.manifest.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def police_reconciliation(paths: DataPaths) -> pd.DataFrame:
+    """The reconciliation of the last ingest, one row per street file (for the data-quality notebook).
+
+    Columns: file, month, force, rows_read, the set-aside reasons, rows_kept, the labels.
+    """
+    entry = read_manifest(paths).get(MANIFEST_KEY, {})
+    return _reconciliation_frame(entry.get("files", []))
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+
+
+def _read_all(root: Path, found: policeuk.StreetFiles) -> tuple[pa.Table, list[dict]]:
+    """Every street file as one table, and every input file's size, time and sha256.
+
+    Each file is read from disk once: its bytes are hashed and parsed from memory. Zip archives
+    are hashed in streaming chunks and their members read one at a time.
+    """
+    tables: list[pa.Table] = []
+    problems: list[Problem] = []
+    inputs: dict[Path, dict] = {}
+    for path in policeuk.input_files(root):
+        st = path.stat()
+        inputs[path] = {"path": _rel(path, root), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    for container in found.containers:
+        inputs[container]["sha256"] = _sha256_file(container)
+    for sf in found:
+        try:
+            if sf.member is None:
+                data = sf.path.read_bytes()
+                inputs[sf.path]["sha256"] = hashlib.sha256(data).hexdigest()
+                if sf.name.endswith(".gz"):
+                    data = _gunzip(data, sf.label)
+            else:
+                data = sf.read_bytes()
+            table = policeuk.parse_street_bytes(data, sf.label, sf.month)
+            del data
+            tables.append(policeuk.with_source(table, _labelled(sf, root)))
+        except InputError as exc:
+            problems.append(exc.problem)
+        except ValidationFailed as exc:
+            problems += exc.problems
+    if len(problems) == 1:
+        raise InputError(**{k: getattr(problems[0], k) for k in ("file", "message", "row", "column", "expected", "found")})
+    if problems:
+        raise ValidationFailed(problems)
+    for path, info in inputs.items():
+        if "sha256" not in info:  # ignored files (outcomes, stop and search, JSON) are inputs too
+            info["sha256"] = _sha256_file(path)
+    return pa.concat_tables(tables), [inputs[p] for p in sorted(inputs)]
+
+
+def _gunzip(data: bytes, label: str) -> bytes:
+    import gzip
+
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise InputError(label, f"is not a readable gzip file ({exc}).") from exc
+
+
+def _labelled(sf: policeuk.StreetFile, root: Path) -> policeuk.StreetFile:
+    """The same file named relative to the police folder (how the manifest names it)."""
+    return policeuk.StreetFile(Path(_rel(sf.path, root)), sf.month, sf.force, sf.member)
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+
+
+def _write_parquet(df: pd.DataFrame, out: Path) -> None:
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    i = table.schema.get_field_index("month")
+    table = table.set_column(i, "month", table.column("month").cast(pa.date32()))
+    table = table.replace_schema_metadata(None)  # no pandas metadata: the arrow schema is enough
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, **_PARQUET_OPTIONS)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_manifest(paths: DataPaths, entry: dict) -> None:
+    manifest = read_manifest(paths)
+    manifest[MANIFEST_KEY] = entry
+    _atomic_write_text(paths.manifest, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------------------------
+# the cache
+
+
+def _options(lookup: pd.DataFrame | None, force_authorities: Mapping[str, Iterable[str]] | None) -> dict:
+    lookup_hash = None
+    if lookup is not None:
+        frame = lookup[list(geography.LOOKUP_COLUMNS)].astype(str)
+        lookup_hash = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
+    given = {k: sorted(v) for k, v in sorted((force_authorities or {}).items())}
+    return {"lookup_sha256": lookup_hash, "force_authorities": given,
+            "packaged_force_authorities": {k: list(v) for k, v in sorted(clean.FORCE_AUTHORITIES.items())}}
+
+
+def _cached_entry(paths: DataPaths, options: dict) -> dict | None:
+    entry = read_manifest(paths).get(MANIFEST_KEY)
+    if not entry or entry.get("schema_version") != SCHEMA_VERSION or entry.get("options") != options:
+        return None
+    try:
+        st = paths.police_parquet.stat()
+    except FileNotFoundError:
+        return None
+    output = entry.get("output", {})
+    if (st.st_size, st.st_mtime_ns) != (output.get("size"), output.get("mtime_ns")):
+        if st.st_size != output.get("size") or _sha256_file(paths.police_parquet) != output.get("sha256"):
+            return None
+        output["mtime_ns"] = st.st_mtime_ns
+    try:
+        current = policeuk.input_files(paths.police)
+    except InputError:
+        return None
+    recorded = {i["path"]: i for i in entry.get("inputs", [])}
+    if sorted(_rel(p, paths.police) for p in current) != sorted(recorded):
+        return None
+    restat = False
+    for path in current:
+        info = recorded[_rel(path, paths.police)]
+        st = path.stat()
+        if (st.st_size, st.st_mtime_ns) != (info["size"], info["mtime_ns"]):
+            if st.st_size != info["size"] or _sha256_file(path) != info["sha256"]:
+                return None
+            info["mtime_ns"] = st.st_mtime_ns
+            restat = True
+    if restat or output.get("mtime_ns") != entry["output"].get("mtime_ns"):
+        _write_manifest(paths, entry)
+    return entry
+
+
+def _result(paths: DataPaths, entry: dict, *, cached: bool, seconds: float) -> IngestResult:
+    return IngestResult(
+        parquet=paths.police_parquet,
+        manifest=paths.manifest,
+        rows=int(entry["output"]["rows"]),
+        files=len(entry["files"]),
+        cached=cached,
+        seconds=seconds,
+        reconciliation=_reconciliation_frame(entry["files"]),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# manifest helpers
+
+
+def _file_entries(found: policeuk.StreetFiles, recon: pd.DataFrame, root: Path) -> list[dict]:
+    entries = []
+    for sf in found:
+        label = _labelled(sf, root).label
+        row = recon.loc[label]
+        entries.append({
+            "file": label,
+            "input": _rel(sf.path, root),
+            "month": sf.month,
+            "force": sf.force,
+            "rows_read": int(row["rows_read"]),
+            "set_aside": {r: int(row[r]) for r in clean.SET_ASIDE_REASONS},
+            "rows_kept": int(row["rows_kept"]),
+            "labelled": {label_: int(row[label_]) for label_ in clean.LABELS},
+        })
+    return entries
+
+
+def _reconciliation_frame(files: list[dict]) -> pd.DataFrame:
+    columns = ["file", "month", "force", "rows_read", *clean.SET_ASIDE_REASONS, "rows_kept", *clean.LABELS]
+    rows = [
+        {"file": f["file"], "month": f["month"], "force": f["force"], "rows_read": f["rows_read"],
+         **f["set_aside"], "rows_kept": f["rows_kept"], **f["labelled"]}
+        for f in files
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _rel_text(text: str, root: Path) -> str:
+    prefix = str(root) + os.sep
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
