@@ -210,6 +210,8 @@ class IndicatorDef(BaseModel):
 
     ``id`` is used as a placeholder name in narrative (``{{ dv_reports.change }}``), so it is a
     lower-case identifier. ``priority`` and ``objective`` are the ids used in ``report.yaml``.
+    ``lag_years`` is how many years behind the report year the latest figure is (2 for a
+    proven reoffending rate: the 2018-19 report quotes 2016-17, the latest ratified).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -222,6 +224,7 @@ class IndicatorDef(BaseModel):
     target: Target | None = None
     source_organisation: str = Field(min_length=1)
     definition: str | None = None
+    lag_years: int = Field(0, ge=0, le=10)
 
     @field_validator("target")
     @classmethod
@@ -479,6 +482,11 @@ def _opt(x: Any) -> Any:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else x
 
 
+def _opt_float(x: Any) -> float | None:
+    x = _opt(x)
+    return None if x is None else float(x)
+
+
 @dataclass(frozen=True)
 class Register:
     """The validated register: definitions by id and the figures as a DataFrame."""
@@ -497,8 +505,8 @@ class Register:
         r = hit.iloc[0]
         return RegisterRow(
             indicator=r["indicator"], area=r["area"], period=r["period"],
-            value=float(r["value"]), numerator=_opt(r["numerator"]),
-            denominator=_opt(r["denominator"]), source=r["source"],
+            value=float(r["value"]), numerator=_opt_float(r["numerator"]),
+            denominator=_opt_float(r["denominator"]), source=r["source"],
             note=_opt(r["note"]), line=int(r["line"]),
         )
 
@@ -519,22 +527,22 @@ class Register:
     def rows_to_supply(self, year_from: str, year_to: str, area: str) -> list[tuple[str, str, str]]:
         """(indicator, area, period) rows the lead must add for ``year_to``'s report.
 
-        For each indicator with a figure for ``area`` at or before ``year_from``, the period
-        needed keeps the same lag: a figure for the build year itself moves on a year, and a
-        lagged figure (reoffending for 2016-17 in the 2018-19 report) moves to 2017-18.
-        Rows already present are not listed.
+        An indicator is listed when ``year_from``'s report had a figure for it in ``area``
+        (for its own period: the year less the indicator's ``lag_years``) and the matching
+        period for ``year_to`` has none yet.
         """
-        shift = fiscal_start(year_to) - fiscal_start(year_from)
         needed = []
-        for indicator in self.definitions:
-            latest = self.latest_period(indicator, area, year_from)
-            if latest is None:
-                continue
-            start = fiscal_start(latest) + shift
-            period = f"{start}-{(start + 1) % 100:02d}"
-            if self.row(indicator, area, period) is None:
-                needed.append((indicator, area, period))
+        for indicator, definition in self.definitions.items():
+            lag = definition.lag_years
+            had = _fy(fiscal_start(year_from) - lag)
+            want = _fy(fiscal_start(year_to) - lag)
+            if self.row(indicator, area, had) is not None and self.row(indicator, area, want) is None:
+                needed.append((indicator, area, want))
         return needed
+
+
+def _fy(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def load_register(paths: DataPaths) -> Register:
