@@ -152,41 +152,50 @@ def year_on_year(measure: str, unit: str, values: dict[str, float | None]) -> Ch
 
 def proportion_against_target(
     measure: str,
-    rows: Sequence[tuple[str, float, float, float]],
+    rows: Sequence[tuple[str, float, float | None, float | None]],
     target: float | None,
     target_label: str = "target",
 ) -> Chart:
-    """Proportions with their confidence intervals, one per year, against a target line.
+    """Proportions with their 95% confidence intervals, one per year, against a target line.
 
-    ``rows`` are (fiscal year, proportion, lower, upper), proportions 0..1.
+    ``rows`` are (fiscal year, proportion, lower, upper), proportions 0..1; lower and upper are
+    None where the denominator was not supplied (the point is then drawn without an interval
+    and the alt text says so).
     """
     fig, ax = _figure()
     years = [r[0] for r in rows]
-    props = [r[1] for r in rows]
-    lower_err = [r[1] - r[2] for r in rows]
-    upper_err = [r[3] - r[1] for r in rows]
-    ax.errorbar(years, props, yerr=[lower_err, upper_err], fmt="o", color=PALETTE[0],
-                capsize=6, markersize=8, label="Proportion with 95% confidence interval")
-    for y, p in zip(years, props, strict=True):
-        ax.annotate(metrics.fmt_prop(p), (y, p), xytext=(10, 0), textcoords="offset points",
+    for x, (_year, p, lo, hi) in enumerate(rows):
+        if lo is not None and hi is not None:
+            ax.errorbar([x], [p], yerr=[[p - lo], [hi - p]], fmt="o", color=PALETTE[0],
+                        capsize=6, markersize=8)
+        else:
+            ax.plot([x], [p], marker="D", color=PALETTE[0], markersize=8, linestyle="none")
+        ax.annotate(metrics.fmt_prop(p), (x, p), xytext=(10, 0), textcoords="offset points",
                     va="center")
+    ax.set_xticks(range(len(years)), years)
     if target is not None:
         ax.axhline(target, color=HIGHLIGHT, linestyle="--", label=f"{target_label} ({target:.0%})")
+        ax.legend(loc="lower right", fontsize=9)
     ax.set_ylabel("Per cent")
     ax.set_xlabel("Financial year (April to March)")
     _percent(ax)
-    lo = min([r[2] for r in rows] + ([target] if target is not None else []))
-    hi = max([r[3] for r in rows] + ([target] if target is not None else []))
-    ax.set_ylim(max(0.0, lo - 0.05), min(1.0, hi + 0.05))
+    bounds = [v for r in rows for v in (r[1], r[2], r[3]) if v is not None]
+    bounds += [target] if target is not None else []
+    ax.set_ylim(max(0.0, min(bounds) - 0.05), min(1.0, max(bounds) + 0.05))
     ax.set_xlim(-0.5, len(years) - 0.5)
-    ax.legend(loc="lower right", fontsize=9)
     latest = rows[-1]
     title = f"{measure}: {metrics.fmt_prop(latest[1])} in {latest[0]}"
     if target is not None:
         title += f" (target {target:.0%})"
     ax.set_title(title)
-    parts = [f"{metrics.fmt_prop(p)} in {y} (95% interval {metrics.fmt_prop(lo_)} to "
-             f"{metrics.fmt_prop(hi_)})" for y, p, lo_, hi_ in rows]
+    parts = []
+    for y, p, lo_, hi_ in rows:
+        if lo_ is not None and hi_ is not None:
+            parts.append(f"{metrics.fmt_prop(p)} in {y} (95% interval {metrics.fmt_prop(lo_)} to "
+                         f"{metrics.fmt_prop(hi_)})")
+        else:
+            parts.append(f"{metrics.fmt_prop(p)} in {y} (no interval: the number of tests was "
+                         "not supplied)")
     alt = f"Dot chart of {measure.lower()}: {'; '.join(parts)}."
     if target is not None:
         alt += f" A dashed line marks the {target_label} of {target:.0%}."

@@ -113,6 +113,14 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return lab.run(args.extra)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from . import lab
+
+    for line in lab.doctor(install_browser=args.install_browser):
+        _say(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="swp", description="Build a Community Safety Partnership's annual report from data."
@@ -162,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed to jupyter lab")
     p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("doctor", help="check the machine; prepare fonts and (optionally) Chromium")
+    _common(p)
+    p.add_argument("--install-browser", action="store_true",
+                   help="install Debian's chromium with apt-get if missing (browser tests)")
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 

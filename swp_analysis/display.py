@@ -116,6 +116,12 @@ def key_figures(items: Iterable[tuple[str, str, str | None]]) -> Html:
     return Html(f'<dl class="swp-figures">{"".join(parts)}</dl>')
 
 
+def heading(text: str, level: int = 2, anchor: str | None = None) -> Html:
+    """A heading computed from content (e.g. the strategy's title); ``anchor`` sets its id."""
+    ident = f' id="{escape(anchor)}"' if anchor else ""
+    return Html(f"<h{level}{ident}>{escape(text)}</h{level}>")
+
+
 def paragraph(text: str, cls: str | None = None) -> Html:
     """One escaped paragraph of computed prose."""
     c = f' class="{escape(cls)}"' if cls else ""

@@ -233,18 +233,28 @@ def combine(executed: dict[str, Path], title: str) -> nbformat.NotebookNode:
 
 
 def contents_list(nb: nbformat.NotebookNode) -> list[dict]:
-    """Level-2 headings of markdown cells, with the anchors nbconvert gives them."""
-    from nbconvert.filters.strings import add_anchor  # noqa: F401 - same id rule as nbconvert
-    from nbconvert.filters.markdown_mistune import IPythonRenderer  # noqa: F401
+    """Every level-2 heading in document order: markdown cells and headings in HTML outputs.
+
+    Markdown headings get the id nbconvert gives them; headings built by
+    :func:`swp_analysis.display.heading` carry their own id.
+    """
+    import re
 
     items = []
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            if line.startswith("## "):
-                text = line[3:].strip()
-                items.append({"text": text, "id": _anchor_id(text)})
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    text = line[3:].strip()
+                    items.append({"text": text, "id": _anchor_id(text)})
+        elif cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                html_text = out.get("data", {}).get("text/html", "")
+                html_text = "".join(html_text) if isinstance(html_text, list) else html_text
+                for ident, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html_text):
+                    import html as _html
+
+                    items.append({"text": _html.unescape(text), "id": ident})
     return items
 
 
@@ -376,6 +386,7 @@ def build(
             "built": build_time.strftime("%d %B %Y"),
             "built_iso": build_time.isoformat(),
             "contents": contents_list(combined),
+            "sources": checks.data_sources(paths),
         }
         html = Exporter().export(combined, context)
         (staging / "annual-summary.html").write_text(html, encoding="utf-8")

@@ -1,0 +1,86 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+year = "2018-19"  # financial year, April to March
+area = "Wolverhampton"  # local authority (the partnership's area)
+data_dir = None  # None: the repository's data/ folder
+
+# %% [markdown]
+# ## Strategic Priority: Reducing Reoffending
+
+# %%
+from swp_analysis import report
+
+r = report.load(year, area, data_dir)
+r.committed_to("reducing_reoffending")
+
+# %%
+r.objective("rr_black_country")
+
+# %%
+r.objective("rr_substance_misuse")
+
+# %% [markdown]
+# #### Drug tests on arrest
+
+# %%
+r.key_figures(["drug_tests", "drug_tests_positive"])
+
+# %%
+r.chart_proportion("drug_tests_positive", "Drug tests on arrest proving positive")
+
+# %%
+r.objective("rr_begging")
+
+# %%
+r.key_figures(["rough_sleepers_accommodated", "at_risk_supported"])
+
+# %%
+r.objective("rr_volume_crime")
+
+# %% [markdown]
+# #### Reoffending
+
+# %%
+r.key_figures(["reoffending_rate"])
+
+# %% [markdown]
+# #### Police recorded crime
+
+# %%
+r.crime_summary()
+
+# %%
+r.chart_monthly()
+
+# %%
+r.chart_contributors()
+
+# %%
+r.contributors_table()
+
+# %% [markdown]
+# #### Burglary compared with the other authorities of the force
+
+# %%
+r.peer_summary("Burglary")
+
+# %%
+r.chart_peers("Burglary", "pct_change")
+
+# %%
+r.chart_peers("Burglary", "rate_per_1000")
+
+# %%
+r.peer_table_html("Burglary")

@@ -1,0 +1,45 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+year = "2018-19"  # financial year, April to March
+area = "Wolverhampton"  # local authority (the partnership's area)
+data_dir = None  # None: the repository's data/ folder
+
+# %% [markdown]
+# ## Strategic Priority: Violence Prevention
+
+# %%
+from swp_analysis import report
+
+r = report.load(year, area, data_dir)
+r.committed_to("violence_prevention")
+
+# %%
+r.objective("vp_young_people")
+
+# %%
+r.key_figures(["peer_mentoring_schools", "holiday_activity_participants", "youth_outreach_engaged",
+               "music_project_sessions", "music_project_hours", "music_project_participants"])
+
+# %%
+r.objective("vp_legislative_tools")
+
+# %%
+r.key_figures(["violent_offender_orders"])
+
+# %%
+r.objective("vp_mediation")
+
+# %%
+r.objective("vp_perpetrator_programme")

@@ -1,0 +1,44 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+year = "2018-19"  # financial year, April to March
+area = "Wolverhampton"  # local authority (the partnership's area)
+data_dir = None  # None: the repository's data/ folder
+
+# %% [markdown]
+# ## Statutory Functions
+
+# %%
+from swp_analysis import report
+
+r = report.load(year, area, data_dir)
+r.committed_to("statutory_functions")
+
+# %%
+r.objective("sf_engagement")
+
+# %%
+r.key_figures(["pact_meetings", "facebook_reach", "twitter_followers", "tweets"])
+
+# %%
+r.objective("sf_dhr")
+
+# %%
+r.key_figures(["dhrs_completed"])
+
+# %%
+r.objective("sf_prevent")
+
+# %%
+r.objective("sf_cohesion")

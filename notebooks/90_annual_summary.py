@@ -1,0 +1,107 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+year = "2018-19"  # financial year, April to March
+area = "Wolverhampton"  # local authority (the partnership's area)
+data_dir = None  # None: the repository's data/ folder
+
+# %%
+from swp_analysis import display, report
+
+r = report.load(year, area, data_dir)
+r.headline()
+
+# %% [markdown]
+# ## Glossary of Terms
+
+# %%
+r.glossary()
+
+# %% [markdown]
+# ## Key
+
+# %%
+display.rating_key()
+
+# %% [markdown]
+# ## Introduction by the Chair
+
+# %%
+r.narrative_section("introduction")
+
+# %%
+r.signatories()
+
+# %% [markdown]
+# ## The Partnership
+
+# %%
+r.narrative_section("partnership")
+
+# %% [markdown]
+# ### How we commission
+
+# %%
+r.narrative_section("commissioning")
+
+# %%
+r.strategy_heading()
+
+# %%
+r.strategy_overview()
+
+# %% [markdown]
+# ### Delivery ratings and the evidence beside them
+
+# %%
+r.objectives_table_html()
+
+# %% [markdown] tags=["insert-priorities"]
+# *In the built report, the four priority chapters (notebooks 10 to 40) appear here.*
+
+# %% [markdown]
+# ## Moving Forward
+
+# %%
+r.narrative_section("moving_forward")
+
+# %%
+r.next_year_table()
+
+# %% [markdown]
+# ## Appendix A: Breakdown of Expenditure
+
+# %%
+r.chart_expenditure()
+
+# %%
+r.expenditure_table()
+
+# %% [markdown]
+# ## Appendix B: Board Membership
+
+# %%
+r.membership()
+
+# %% [markdown] tags=["insert-data-quality"]
+# *In the built report, the data quality and methods chapter (notebook 00) appears here.*
+
+# %% [markdown]
+# ## Figures Checked
+
+# %%
+r.claims_summary()
+
+# %%
+r.claims_table_html()

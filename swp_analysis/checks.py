@@ -1,0 +1,174 @@
+"""``swp validate``: every input checked, every problem collected, reported together.
+
+:func:`validate` is the first step of ``swp build``. It reads each input through its
+``sources`` module, gathers every :class:`~swp_analysis.errors.Problem` from all of them
+(rather than stopping at the first bad file), and raises one
+:class:`~swp_analysis.errors.ValidationFailed` if any is an error. Warnings (a number typed
+into narrative, a month missing from the police data) are returned for the report to show.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError, Problem, SwpError, ValidationFailed
+from .paths import DataPaths
+
+
+def _collect(problems: list[Problem], fn, *args, **kwargs):
+    """Call ``fn``; on a validation error keep its problems and return None."""
+    try:
+        return fn(*args, **kwargs)
+    except (InputError, ValidationFailed) as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> list[Problem]:
+    """Check every input for ``year`` and ``area``; raise ValidationFailed listing all errors.
+
+    With ``police`` (the default) the police files are read and validated too, through the
+    ingest step, whose cache makes a second run cheap. Returns the warnings.
+    """
+    from . import metrics
+    from .content import build_context, load_content
+    from .report import ReportData
+    from .sources.register import check_periods, load_register
+    from .sources.tables import population_for, read_expenditure, read_population
+
+    try:
+        metrics.previous_year(year)
+    except ValueError as exc:
+        raise InputError("--year", str(exc), expected="a financial year such as 2018-19",
+                         found=repr(year)) from None
+    problems: list[Problem] = []
+    if not paths.raw.is_dir():
+        raise InputError(paths.raw, "The data folder has no raw/ folder.",
+                         expected="data/raw with the inputs (swp sample-data makes a sample)",
+                         found="no such folder")
+
+    register = _collect(problems, load_register, paths)
+    if register is not None:
+        problems += check_periods(register, year)
+
+    content = None
+    if (paths.report_dir(year) / "report.yaml").is_file():
+        content = _collect(problems, load_content, paths, year)
+    elif paths.report_dir(year).is_dir():
+        problems.append(Problem(paths.report_dir(year) / "report.yaml",
+                                "The year's report folder has no report.yaml.",
+                                expected="report.yaml", found="no such file"))
+
+    population = _collect(problems, read_population, paths.population)
+    if population is not None:
+        for fy in (metrics.previous_year(year), year):
+            _collect(problems, population_for, population, area, fy)
+
+    if paths.expenditure.is_file():
+        priorities = [p.title for p in content.priorities] if content is not None else None
+        _collect(problems, read_expenditure, paths.expenditure, priorities)
+
+    police_df = None
+    if police:
+        from . import ingest
+
+        result = _collect(problems, ingest.ingest_police, paths)
+        if result is not None:
+            police_df = ingest.read_processed(result.parquet)
+
+    if police_df is not None:
+        problems += _area_problems(police_df, area, paths)
+
+    if content is not None and register is not None and police_df is not None and not problems:
+        data = ReportData(year, area, paths)
+        data.__dict__["police"] = police_df
+        data.__dict__["register"] = register
+        data.__dict__["population"] = population
+        try:
+            context = build_context(register, year, area, extra={"police": data.police_figures})
+            problems += content.check(context)
+        except (InputError, ValidationFailed) as exc:
+            problems += exc.problems
+
+    if police_df is not None and not any(p.severity == "error" for p in problems):
+        problems += missing_month_warnings(police_df, year, paths)
+
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ValidationFailed(errors)
+    return [p for p in problems if p.severity != "error"]
+
+
+def _area_problems(police: pd.DataFrame, area: str, paths: DataPaths) -> list[Problem]:
+    from . import crime
+
+    present = crime.areas_present(police)
+    if area in present:
+        return []
+    return [Problem(paths.police, f"The area {area!r} is not in the police data.",
+                    column="LSOA name", expected="one of " + ", ".join(present),
+                    found=area)]
+
+
+def check_area(paths: DataPaths, area: str) -> None:
+    """Raise InputError listing the areas present when ``area`` has no police records."""
+    from . import ingest
+
+    problems = _area_problems(ingest.load_police(paths), area, paths)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def missing_month_warnings(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
+    """A warning for each month of the two compared years with no police records at all."""
+    from . import metrics
+
+    have = set(pd.to_datetime(police["month"]).dt.strftime("%Y-%m").unique())
+    out = []
+    for fy in (metrics.previous_year(year), year):
+        for m in metrics.fiscal_year_months(fy):
+            if m not in have:
+                out.append(Problem(paths.police, f"No police file for {m} ({fy}): that year's "
+                                   "totals are incomplete.", expected=f"a street file for {m}",
+                                   found="none", severity="warning"))
+    return out
+
+
+def partnership_name(paths: DataPaths, year: str, area: str) -> str:
+    """The partnership's name from the year's content, or a generic one for another area."""
+    from .content import load_content
+
+    try:
+        content = load_content(paths, year)
+    except SwpError:
+        return f"{area} Community Safety Partnership"
+    if content.area != area:
+        return f"{area} Community Safety Partnership"
+    return content.partnership.name
+
+
+def data_sources(paths: DataPaths) -> list[str]:
+    """The sources named in the report's footer."""
+    police = "Police recorded crime: data.police.uk street-level files"
+    if (paths.raw / ".sample-data.json").is_file():
+        police += " (here the synthetic sample made by swp sample-data, in that format)"
+    return [
+        police,
+        "local indicator register (figures as supplied by partners)",
+        "ONS mid-year population estimates",
+    ]
+
+
+def claims_table(data_dir: str | Path | None, year: str, area: str) -> pd.DataFrame:
+    """The claims check for ``swp check-claims``, with police figures from the police data."""
+    from .report import load
+
+    data = load(year, area, data_dir)
+    table = data.claims
+    if table is None:
+        raise InputError(data.paths.report_dir(year) / "claims.csv",
+                         f"There is no claims file for {year}.", expected="claims.csv",
+                         found="no such file")
+    return table

@@ -1,0 +1,156 @@
+"""The report's "Data quality and methods" chapter (notebook 00): sources, reconciliation, gaps.
+
+Nothing here draws, so the notebook that uses it never imports seaborn or matplotlib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import display, metrics
+from .display import Html
+from .report import ReportData, load as load_report
+
+
+@dataclass
+class Quality:
+    data: ReportData
+
+    @property
+    def paths(self):
+        return self.data.paths
+
+    @cached_property
+    def ingest(self):
+        from . import ingest
+
+        return ingest.ingest_police(self.paths)
+
+    @cached_property
+    def reconciliation(self) -> pd.DataFrame:
+        from . import ingest
+
+        self.ingest  # noqa: B018 - make sure the manifest is current
+        return ingest.police_reconciliation(self.paths)
+
+    def synthetic_police(self) -> bool:
+        return (self.paths.raw / ".sample-data.json").is_file()
+
+    def summary(self) -> Html:
+        rec = self.reconciliation
+        read = int(rec["rows_read"].sum()) if "rows_read" in rec else 0
+        kept = int(rec["rows_kept"].sum()) if "rows_kept" in rec else 0
+        text = (f"{metrics.fmt_count(read)} police records were read from "
+                f"{len(rec)} street-level files; {metrics.fmt_count(kept)} were kept and every "
+                f"other row is counted below under the reason it was set aside.")
+        parts = [display.paragraph(text).markup]
+        if self.synthetic_police():
+            parts.append(display.paragraph(
+                "Caution: the police files in this data folder are the synthetic sample made by "
+                "swp sample-data, in the exact data.police.uk format. Police-derived figures "
+                "therefore illustrate the method and are not Wolverhampton's real crime figures.",
+                "swp-flag").markup)
+        return Html("".join(parts))
+
+    def sources_table(self) -> Html:
+        """Every non-police input with its size and sha256, plus the police files in summary."""
+        rows = []
+        raw = self.paths.raw
+        files = [self.paths.indicators_yaml, self.paths.indicators_csv, self.paths.population,
+                 self.paths.expenditure]
+        report_dir = self.paths.report_dir(self.data.year)
+        if report_dir.is_dir():
+            files += sorted(p for p in report_dir.iterdir() if p.is_file())
+        for p in files:
+            if p.is_file():
+                data = p.read_bytes()
+                rows.append({"File": str(p.relative_to(raw)),
+                             "Lines": data.count(b"\n"),
+                             "sha256": hashlib.sha256(data).hexdigest()[:16] + "\u2026"})
+        rec = self.reconciliation
+        rows.append({"File": f"police/ ({len(rec)} street files; sha256 of each in manifest.json)",
+                     "Lines": int(rec["rows_read"].sum()) if "rows_read" in rec else 0,
+                     "sha256": "see manifest.json"})
+        df = pd.DataFrame(rows).set_index("File")
+        return display.table(df, "Input files (data/raw)", formats={"Lines": "{:,}"})
+
+    def reconciliation_table(self) -> Html:
+        rec = self.reconciliation.copy()
+        if rec.empty:
+            return display.paragraph("No police files were read.", "swp-missing")
+        rec = rec.set_index(rec.columns[0])
+        rec.index.name = "Street file"
+        nice = {c: c.replace("_", " ").capitalize() for c in rec.columns}
+        rec = rec.rename(columns=nice)
+        num = [c for c in rec.columns if pd.api.types.is_numeric_dtype(rec[c])]
+        return display.table(rec, "Police records read, kept and set aside, by file",
+                             formats={c: "{:,.0f}" for c in num},
+                             note="Rows read = rows kept + rows set aside. Anti-social behaviour,"
+                                  " records with no location and records outside the force's "
+                                  "authorities are kept but labelled, and are not counted as "
+                                  "recorded crime for an area.")
+
+    def not_supplied(self) -> Html:
+        d = self.data
+        missing = []
+        for indicator_id, definition in d.register.definitions.items():
+            period = d.indicator(indicator_id)["period"]
+            if d.register.row(indicator_id, d.area, period) is None:
+                missing.append(f"{definition.title} ({indicator_id}, {period})")
+        if not missing:
+            return display.paragraph(
+                f"Every register indicator has a figure for {d.area} for its period.")
+        return Html(display.paragraph(
+            f"These register figures were not supplied for {d.area} and are shown as "
+            "\u201cnot supplied\u201d wherever the report uses them (never as zero):").markup
+            + display.bullets(missing).markup)
+
+    def caveats(self) -> Html:
+        items = [
+            "Recorded crime counts come from police.uk street-level data, which is updated "
+            "monthly and may differ slightly from police force figures published elsewhere.",
+            "Anti-social behaviour is reported separately and is not recorded crime.",
+            "Figures in the register are as supplied by partners and are marked as stated by "
+            "source; where a partner gave an approximate figure (\u201cover\u201d, \u201cnearly\u201d), "
+            "the note says so.",
+            "Percentage changes on bases under 10 are not shown; small changes are judged "
+            "against normal variation with Wheeler's Poisson Z.",
+            "Counts of 1 to 4 in any breakdown below the whole area are suppressed (*).",
+        ]
+        months = self.missing_months()
+        if months:
+            items.insert(0, f"Police data is missing for {', '.join(months)}: totals for those "
+                            "years are incomplete.")
+        return display.bullets(items)
+
+    def missing_months(self) -> list[str]:
+        """Months of the two report years with no police file for the area's force."""
+        police = self.data.police
+        have = set(pd.to_datetime(police["month"]).dt.strftime("%Y-%m").unique())
+        wanted = [m for y in self.data.years for m in metrics.fiscal_year_months(y)]
+        return [m for m in wanted if m not in have]
+
+    def methods(self) -> Html:
+        items = [
+            "Financial years run April to March and are labelled like 2018-19.",
+            "Change between years: absolute, percent, and Wheeler's Poisson Z = "
+            "2(\u221anow \u2212 \u221abefore); |Z| > 3 is a signal.",
+            "Proportions carry a Wilson score 95% confidence interval (as PHE/OHID Fingertips).",
+            "Rates per 1,000 residents use ONS mid-year population estimates with Byar's "
+            "method (exact Poisson below 10).",
+            "Ranks among the force's authorities handle ties explicitly (\u201cjoint 2nd\u201d).",
+            "Delivery ratings are the lead's; beside each the linked indicators' suggestion is "
+            "shown, and a rating more positive than its evidence is flagged.",
+            "Full details and references: docs/methods.md in the project repository.",
+        ]
+        return display.bullets(items)
+
+
+def load(year: str = "2018-19", area: str = "Wolverhampton",
+         data_dir: str | Path | None = None) -> Quality:
+    return Quality(load_report(year, area, data_dir))
