@@ -27,3 +27,24 @@ def real_data() -> Path:
     if not folder.is_dir():
         pytest.skip(f"real public data not present at {folder} (set SWP_REAL_DATA to point at it)")
     return folder
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """A complete data folder: the generated synthetic sample plus the committed inputs."""
+    from swp_analysis import sample_data
+
+    folder = tmp_path_factory.mktemp("data")
+    sample_data.generate(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built(sample_dir, tmp_path_factory):
+    """The bundled report built once for the session: (result, reports folder)."""
+    from swp_analysis import pipeline
+
+    reports = tmp_path_factory.mktemp("reports")
+    lines: list[str] = []
+    result = pipeline.build("2018-19", "Wolverhampton", sample_dir, reports, say=lines.append)
+    return result, reports, lines
