@@ -430,7 +430,7 @@ def load_content(paths: DataPaths, year: str) -> ReportContent:
             problems.append(Problem(file, f"A placeholder is written wrongly: {exc.message}.",
                                     exc.lineno, None, "placeholders like {{ dv_reports.change }}"))
     if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed(sorted(problems, key=lambda p: (str(p.file), p.row or 0)))
     return ReportContent(year=year, folder=folder, report=report, texts=texts)
 
 
