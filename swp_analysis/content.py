@@ -20,6 +20,7 @@ A lead edits one folder a year, ``data/raw/report/<year>/``:
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -642,7 +643,8 @@ def _chain(node: jnodes.Node) -> list[str] | None:
 
 def _bound_names(tree: jnodes.Template) -> set[str]:
     names: set[str] = set()
-    for target in [n.target for n in tree.find_all((jnodes.For, jnodes.Assign, jnodes.AssignBlock))]:
+    binders = tree.find_all((jnodes.For, jnodes.Assign, jnodes.AssignBlock))
+    for target in [n.target for n in binders]:
         names |= {n.name for n in target.find_all(jnodes.Name)}
         if isinstance(target, jnodes.Name):
             names.add(target.name)
@@ -686,8 +688,6 @@ def _unknown_placeholder(
     for part in name.split(".")[:-1]:
         parent = parent[part]
     keys = sorted(k for k in parent if not k.startswith("_")) if isinstance(parent, Mapping) else []
-    import difflib
-
     close = difflib.get_close_matches(name.split(".")[-1], keys, n=3)
     expected = ("a known metric, such as " + ", ".join(
         ".".join([*name.split(".")[:-1], c]) for c in close)) if close else (

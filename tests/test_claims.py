@@ -61,7 +61,7 @@ def test_fixture_claims(tmp_path):
     table = check_claims(GOOD, YEAR, "Wolverhampton").set_index("claim")
     dv = table.loc["dv_change"]
     assert dv["recomputed"] == pytest.approx((6858 - 6361) / 6361 * 100)
-    assert dv["agrees"] is False or dv["agrees"] == False  # noqa: E712
+    assert dv["agrees"] == False  # noqa: E712 - a nullable boolean, False here
     assert dv["status"] == "disagrees"
     assert table.loc["drug_positive", "recomputed"] == pytest.approx(100 * 727 / 978)
     assert table.loc["drug_positive", "status"] == "agrees"

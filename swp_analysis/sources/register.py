@@ -536,7 +536,8 @@ class Register:
             lag = definition.lag_years
             had = _fy(fiscal_start(year_from) - lag)
             want = _fy(fiscal_start(year_to) - lag)
-            if self.row(indicator, area, had) is not None and self.row(indicator, area, want) is None:
+            had_row = self.row(indicator, area, had)
+            if had_row is not None and self.row(indicator, area, want) is None:
                 needed.append((indicator, area, want))
         return needed
 

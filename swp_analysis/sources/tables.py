@@ -256,10 +256,6 @@ def text_check(test: Callable[[str], bool], name: str) -> pa.Check:
     return pa.Check(lambda s: s.map(lambda v: v is None or pd.isna(v) or test(v)), name=name)
 
 
-def _required_rule(column: str) -> Rule:
-    return Rule("A required cell is blank.", f"a value in '{column}'")
-
-
 NOT_BLANK_RULES = {"not_nullable": Rule("A required cell is blank.", "a value in this column")}
 
 
