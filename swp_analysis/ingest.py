@@ -29,6 +29,7 @@ import json
 import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +47,14 @@ SCHEMA_VERSION = 1
 """Bump when the cleaning rules or the processed columns change: it invalidates every cache."""
 
 MANIFEST_KEY = "police"
-_PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, row_group_size=1 << 20,
-                        use_dictionary=True, write_statistics=True)
+_READERS = 2
+# Crime IDs are unique: a dictionary for them is built and thrown away, so it is switched off.
+_PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, row_group_size=1 << 20,
+                        use_dictionary=[c for c in clean.PROCESSED_COLUMNS if c != "crime_id"],
+                        write_statistics=True)
+INGEST_COLUMNS = ("Crime ID", "Month", "Longitude", "Latitude", "LSOA code", "LSOA name",
+                  "Crime type", "Last outcome category")
+"""The published columns the processed table is made from; the others are checked, not kept."""
 
 
 @dataclass
@@ -105,19 +112,15 @@ def ingest_police(
     say(f"read {table.num_rows:,} rows in {time.perf_counter() - step:.1f}s")
 
     step = time.perf_counter()
-    raw = table.select(["Crime ID", "Month", "Longitude", "Latitude", "Location", "LSOA code",
-                        "LSOA name", "Crime type", "Last outcome category", "force",
-                        "source_file"]).to_pandas()
+    cleaned = clean.clean_street(table, lookup=lookup, force_authorities=force_authorities)
     del table
-    cleaned = clean.clean_street(raw, lookup=lookup, force_authorities=force_authorities)
-    del raw
-    say(f"cleaned: {len(cleaned.data):,} kept, {int(cleaned.reconciliation['duplicate_crime_id'].sum()):,} "
+    say(f"cleaned: {cleaned.table.num_rows:,} kept, {int(cleaned.reconciliation['duplicate_crime_id'].sum()):,} "
         f"duplicates set aside ({time.perf_counter() - step:.1f}s)")
 
     step = time.perf_counter()
     out = paths.police_parquet
-    _write_parquet(cleaned.data, out)
-    del cleaned.data
+    _write_parquet(cleaned.table, out)
+    cleaned.table = None
     st = out.stat()
     entry = {
         "schema_version": SCHEMA_VERSION,
@@ -150,13 +153,7 @@ def load_police(paths: DataPaths, **kw) -> pd.DataFrame:
 
 def read_processed(path: str | Path) -> pd.DataFrame:
     """Read a processed police parquet into the frame :func:`load_police` returns."""
-    df = pq.read_table(path).to_pandas(date_as_object=False)
-    df["month"] = df["month"].astype("datetime64[s]")
-    for column in df.columns:
-        if isinstance(df[column].dtype, pd.CategoricalDtype):
-            cats = list(clean.LOCATION_STATUSES) if column == "location_status" else sorted(df[column].cat.categories)
-            df[column] = df[column].cat.set_categories(cats)
-    return df
+    return clean.processed_frame(pq.read_table(path))
 
 
 def read_manifest(paths: DataPaths) -> dict:
@@ -186,32 +183,44 @@ def _read_all(root: Path, found: policeuk.StreetFiles) -> tuple[pa.Table, list[d
     Each file is read from disk once: its bytes are hashed and parsed from memory. Zip archives
     are hashed in streaming chunks and their members read one at a time.
     """
-    tables: list[pa.Table] = []
-    problems: list[Problem] = []
     inputs: dict[Path, dict] = {}
     for path in policeuk.input_files(root):
         st = path.stat()
         inputs[path] = {"path": _rel(path, root), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    for container in found.containers:
-        inputs[container]["sha256"] = _sha256_file(container)
-    for sf in found:
+
+    def read_one(sf: policeuk.StreetFile) -> tuple[pa.Table | None, str | None, list[Problem]]:
+        digest = None
         try:
             if sf.member is None:
                 data = sf.path.read_bytes()
-                inputs[sf.path]["sha256"] = hashlib.sha256(data).hexdigest()
+                digest = hashlib.sha256(data).hexdigest()
                 if sf.name.endswith(".gz"):
                     data = _gunzip(data, sf.label)
             else:
                 data = sf.read_bytes()
-            table = policeuk.parse_street_bytes(data, sf.label, sf.month)
-            del data
-            tables.append(policeuk.with_source(table, _labelled(sf, root)))
+            table = policeuk.parse_street_bytes(data, sf.label, sf.month, INGEST_COLUMNS)
+            return policeuk.with_source(table, _labelled(sf, root)), digest, []
         except InputError as exc:
-            problems.append(exc.problem)
+            return None, digest, [exc.problem]
         except ValidationFailed as exc:
-            problems += exc.problems
+            return None, digest, list(exc.problems)
+
+    # Two files at a time: while one is parsed (pyarrow, no GIL) another is hashed or checked.
+    tables: list[pa.Table] = []
+    problems: list[Problem] = []
+    with ThreadPoolExecutor(max_workers=_READERS) as pool:
+        hashed = {c: pool.submit(_sha256_file, c) for c in found.containers}
+        for sf, (table, digest, found_problems) in zip(found, pool.map(read_one, found)):
+            if digest is not None:
+                inputs[sf.path]["sha256"] = digest
+            if table is not None:
+                tables.append(table)
+            problems += found_problems
+        for container, future in hashed.items():
+            inputs[container]["sha256"] = future.result()
     if len(problems) == 1:
-        raise InputError(**{k: getattr(problems[0], k) for k in ("file", "message", "row", "column", "expected", "found")})
+        p = problems[0]
+        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
     if problems:
         raise ValidationFailed(problems)
     for path, info in inputs.items():
@@ -238,11 +247,7 @@ def _labelled(sf: policeuk.StreetFile, root: Path) -> policeuk.StreetFile:
 # writing
 
 
-def _write_parquet(df: pd.DataFrame, out: Path) -> None:
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    i = table.schema.get_field_index("month")
-    table = table.set_column(i, "month", table.column("month").cast(pa.date32()))
-    table = table.replace_schema_metadata(None)  # no pandas metadata: the arrow schema is enough
+def _write_parquet(table: pa.Table, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)

@@ -136,6 +136,7 @@ _LSOA_CODE = re.compile(r"^[EWSN]\d{8}$")
 _LSOA_NAME = re.compile(r"^.*\S \d{3}[A-Z]$")
 _BOM = b"\xef\xbb\xbf"
 _MAX_PROBLEMS_PER_FILE = 10
+_VALIDATED = ("Month", "Crime type", "LSOA code", "LSOA name")
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
 STREET_ARROW_TYPES: dict[str, pa.DataType] = {
@@ -361,13 +362,27 @@ def _single(path: Path) -> StreetFile:
     return found.files[0]
 
 
-def parse_street_bytes(data: bytes, label: str, month: str | None = None) -> pa.Table:
-    """Parse and validate the bytes of one street CSV (``month``: the month its name gives)."""
+def parse_street_bytes(
+    data: bytes, label: str, month: str | None = None, columns: Iterable[str] | None = None
+) -> pa.Table:
+    """Parse and validate the bytes of one street CSV (``month``: the month its name gives).
+
+    ``columns``: convert only these (the ingest skips the ones it does not keep); every row's
+    field count and the whole file's UTF-8 are checked regardless.
+    """
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
-    if not data.strip():
-        raise InputError(label, "is empty.", expected="a header line and rows", found="0 bytes" if not data else "only blank space")
+    if len(data) < 4096 and not data.strip():
+        found = "0 bytes" if not data else "only blank space"
+        raise InputError(label, "is empty.", expected="a header line and rows", found=found)
     _check_header(data, label)
+    chosen = set(STREET_COLUMNS if columns is None else columns) | set(_VALIDATED)
+    wanted = [c for c in STREET_COLUMNS if c in chosen]
+    if len(wanted) < len(STREET_COLUMNS) and not data.isascii():
+        # pyarrow checks UTF-8 only in the columns it converts: check the rest here
+        problems = _diagnose_utf8(data, label)
+        if problems:
+            _raise(problems)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
@@ -376,7 +391,8 @@ def parse_street_bytes(data: bytes, label: str, month: str | None = None) -> pa.
             ),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=STREET_ARROW_TYPES,
+                column_types={c: STREET_ARROW_TYPES[c] for c in wanted},
+                include_columns=wanted,
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],
@@ -458,7 +474,7 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
                  "holds a value that is not a month.", "YYYY-MM")
     bad_rows("Crime type", [t for t in _distinct(table, "Crime type") if t not in _KNOWN_CRIME_TYPES],
              "holds an unknown crime type.", "a police.uk category such as 'Burglary'")
-    for column in ("Reported by", "Falls within"):
+    for column in [c for c in ("Reported by", "Falls within") if c in table.column_names]:
         bad_rows(column, [None] if table.column(column).null_count else [],
                  "is blank.", "the force's name")
     bad_rows("LSOA code", [c for c in _distinct(table, "LSOA code") if c is not None and not _LSOA_CODE.match(c)],
@@ -476,33 +492,28 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
 
 
 def _distinct(table: pa.Table, column: str) -> list[str | None]:
+    """The distinct values of a column (None for blanks), read from the chunks' dictionaries.
+
+    pyarrow's CSV reader builds each chunk's dictionary from the values that chunk holds, so
+    the dictionaries are the distinct values and no pass over the rows is needed.
+    """
     col = table.column(column)
     if pa.types.is_dictionary(col.type):
-        values = set()
+        values: set = set()
         for chunk in col.chunks:
-            used = pc.unique(chunk.indices)
-            values.update(chunk.dictionary.take(used.drop_null()).to_pylist())
-            if used.null_count:
-                values.add(None)
+            values.update(chunk.dictionary.to_pylist())
+        if col.null_count:
+            values.add(None)
         return sorted(values, key=lambda v: (v is None, v or ""))
     return pc.unique(col).to_pylist()
 
 
 def _diagnose(data: bytes, label: str) -> list[Problem]:
     """Say where pyarrow's refusal comes from, re-reading the file line by line."""
-    problems: list[Problem] = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        before = data[line_start : exc.start].decode("utf-8", errors="replace")
-        fields_before = next(csv.reader([before]), [""])
-        column = STREET_COLUMNS[min(len(fields_before), len(STREET_COLUMNS)) - 1] if fields_before else None
-        return [
-            Problem(label, "is not UTF-8 text.", row=line, column=column, expected="UTF-8",
-                    found=f"the byte(s) {data[exc.start:exc.end]!r}")
-        ]
+    problems = _diagnose_utf8(data, label)
+    if problems:
+        return problems
+    text = data.decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader, None)
     for fields in reader:
@@ -526,6 +537,22 @@ def _diagnose(data: bytes, label: str) -> list[Problem]:
             problems.append(Problem(label, "stopped after the problems above; there may be more."))
             break
     return problems
+
+
+def _diagnose_utf8(data: bytes, label: str) -> list[Problem]:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        before = data[line_start : exc.start].decode("utf-8", errors="replace")
+        fields_before = next(csv.reader([before]), [""]) if before else [""]
+        column = STREET_COLUMNS[min(len(fields_before), len(STREET_COLUMNS)) - 1]
+        return [
+            Problem(label, "is not UTF-8 text.", row=line, column=column, expected="UTF-8",
+                    found=f"the byte(s) {data[exc.start:exc.end]!r}")
+        ]
+    return []
 
 
 def _raise(problems: list[Problem]) -> None:
