@@ -46,6 +46,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from swp_analysis import metrics
 from swp_analysis.errors import InputError
 from swp_analysis.sources.policeuk import ANTI_SOCIAL_BEHAVIOUR
 
@@ -123,8 +124,8 @@ def area_from_lsoa_name(names: pd.Series | Iterable[str | None]) -> pd.Series:
 def fiscal_year_of(month: pd.Series) -> pd.Series:
     """April-to-March fiscal year label of each date: 2018-04-01 .. 2019-03-01 -> ``"2018-19"``.
 
-    Vectorised over the distinct months (a national year has twelve). Agrees with
-    :func:`swp_analysis.metrics.fiscal_year` (checked in the tests).
+    :func:`swp_analysis.metrics.fiscal_year` applied once per distinct month (a national year
+    has twelve), then spread to the rows by code.
     """
     s = pd.Series(month).astype("category")
     labels = [_fiscal_label(pd.Timestamp(m)) for m in s.cat.categories]
@@ -132,8 +133,7 @@ def fiscal_year_of(month: pd.Series) -> pd.Series:
 
 
 def _fiscal_label(ts: pd.Timestamp) -> str:
-    start = ts.year if ts.month >= 4 else ts.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return metrics.fiscal_year(ts)
 
 
 def _remap(codes: np.ndarray, values: list) -> tuple[np.ndarray, list]:
