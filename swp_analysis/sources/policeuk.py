@@ -376,6 +376,12 @@ def parse_street_bytes(
         found = "0 bytes" if not data else "only blank space"
         raise InputError(label, "is empty.", expected="a header line and rows", found=found)
     _check_header(data, label)
+    if data.endswith((b"\n\n", b"\n\r\n")):  # blank lines at the very end are harmless
+        data = data.rstrip(b"\r\n") + b"\n"
+    blank = min((i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0), default=-1)
+    if blank >= 0:
+        raise InputError(label, "has a blank line among its rows.", row=data.count(b"\n", 0, blank) + 2,
+                         expected="one record per line", found="an empty line")
     chosen = set(STREET_COLUMNS if columns is None else columns) | set(_VALIDATED)
     wanted = [c for c in STREET_COLUMNS if c in chosen]
     if len(wanted) < len(STREET_COLUMNS) and not data.isascii():
