@@ -378,10 +378,6 @@ def parse_street_bytes(
     _check_header(data, label)
     if data.endswith((b"\n\n", b"\n\r\n")):  # blank lines at the very end are harmless
         data = data.rstrip(b"\r\n") + b"\n"
-    blank = min((i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0), default=-1)
-    if blank >= 0:
-        raise InputError(label, "has a blank line among its rows.", row=data.count(b"\n", 0, blank) + 2,
-                         expected="one record per line", found="an empty line")
     chosen = set(STREET_COLUMNS if columns is None else columns) | set(_VALIDATED)
     wanted = [c for c in STREET_COLUMNS if c in chosen]
     if len(wanted) < len(STREET_COLUMNS) and not data.isascii():
@@ -450,6 +446,16 @@ def _check_header(data: bytes, label: str) -> None:
 
 def _check_values(table: pa.Table, label: str, month: str | None) -> list[Problem]:
     problems: list[Problem] = []
+    if table.column("Month").null_count:
+        # pyarrow reads an empty line as a row of nulls: name it as what it is
+        empty = np.ones(table.num_rows, dtype=bool)
+        for column in table.column_names:
+            empty &= table.column(column).is_null().to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(empty)
+        if len(rows):
+            return [Problem(label, "has a blank line among its rows.", row=int(r) + 2,
+                            expected="one record per line", found="an empty line")
+                    for r in rows[:_MAX_PROBLEMS_PER_FILE]]
 
     def bad_rows(column: str, bad: list[str | None], message: str, expected: str) -> None:
         if not bad:
