@@ -38,6 +38,7 @@ Rules, each chosen so that nothing can go missing without being counted:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -157,48 +158,135 @@ def _recode(codes: np.ndarray, values: list) -> pd.Categorical:
     return _categorical(*_remap(codes, values))
 
 
-def duplicated_ids(ids: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """True for each non-blank id seen earlier in ``ids`` (the first occurrence is not flagged).
+@dataclass
+class IdHashes:
+    """64-bit hashes of the non-blank ids of one column, and where those ids are."""
+
+    n: int
+    """Rows in the column, blank ones included."""
+    rows: np.ndarray
+    """Row of each non-blank id."""
+    hashes: np.ndarray
+    ids: pa.ChunkedArray
+
+
+def hash_ids(ids: pd.Series | pa.Array | pa.ChunkedArray) -> IdHashes:
+    """Hash each non-blank id (blank ids are never duplicates: ASB has none by design).
 
     Crime IDs are 64 hex characters, so the fast path reads each as eight 64-bit words straight
-    from the Arrow buffers and hashes them with numpy; the ids whose hash repeats (found by
-    sorting the hashes) are then compared byte for byte, so a hash collision can never drop a
-    record. Ids of other lengths go through Arrow's dictionary encoding. For six million ids
-    this takes about a quarter of a second, against three for ``Series.duplicated``.
+    from the Arrow buffers and mixes them with numpy; ids of other lengths are hashed by
+    :func:`pandas.util.hash_array`. Equal ids always get equal hashes; different ids almost
+    never do, and :func:`duplicates_of` compares the rare equal hashes byte for byte.
     """
     chunked = _as_chunked_strings(ids)
-    n = len(chunked)
-    rows, hashes, words = [], [], []
+    rows, hashes = [], []
     start = 0
     for chunk in chunked.chunks:
-        fixed = _fixed_width_words(chunk)
-        if fixed is None:
-            return _duplicated_by_dictionary(chunked)
         valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else None
         rows.append(start + (np.flatnonzero(valid) if valid is not None else np.arange(len(chunk))))
-        hashes.append(_hash_words(fixed))
-        words.append(fixed)
+        words = _fixed_width_words(chunk)
+        if words is not None:
+            hashes.append(_hash_words(words))
+        else:
+            values = chunk.drop_null().to_numpy(zero_copy_only=False).astype(object)
+            hashes.append(pd.util.hash_array(values, categorize=False))
         start += len(chunk)
-    duplicate = np.zeros(n, dtype=bool)
-    if not hashes:
-        return duplicate
-    h = np.concatenate(hashes)
+    empty = np.zeros(0, dtype=np.int64)
+    return IdHashes(
+        n=len(chunked),
+        rows=np.concatenate(rows) if rows else empty,
+        hashes=np.concatenate(hashes) if hashes else empty.astype(np.uint64),
+        ids=chunked,
+    )
+
+
+def duplicates_of(parts: list[IdHashes]) -> list[np.ndarray]:
+    """For each part, True on each id already seen earlier (in that part or an earlier one).
+
+    The hashes of all parts are sorted together; only ids whose hash repeats are compared as
+    strings, in row order, so the first occurrence is kept and a hash collision can never
+    drop a record. About a quarter of a second for six million ids.
+    """
+    masks = [np.zeros(p.n, dtype=bool) for p in parts]
+    if not parts:
+        return masks
+    bounds = np.cumsum([0] + [len(p.hashes) for p in parts])
+    h = np.concatenate([p.hashes for p in parts])
+    if len(h) < 2:
+        return masks
     order = np.argsort(h)
     ordered = h[order]
     same = ordered[1:] == ordered[:-1]
     if not same.any():
-        return duplicate
+        return masks
     repeated = np.zeros(len(h), dtype=bool)
     repeated[1:] |= same
     repeated[:-1] |= same
-    candidates = np.sort(order[repeated])  # positions among the non-null ids, in row order
-    bounds = np.cumsum([0] + [len(w) for w in words])
-    chunk_of = np.searchsorted(bounds, candidates, side="right") - 1
-    exact = [words[c][i - bounds[c]].tobytes() for c, i in zip(chunk_of, candidates)]
-    again = pd.Series(exact, dtype=object).duplicated(keep="first").to_numpy()
-    all_rows = np.concatenate(rows)
-    duplicate[all_rows[candidates[again]]] = True
-    return duplicate
+    candidates = np.sort(order[repeated])  # positions among all non-blank ids, in input order
+    part_of = np.searchsorted(bounds, candidates, side="right") - 1
+    values: list = []
+    for k in np.unique(part_of):
+        local = candidates[part_of == k] - bounds[k]
+        values += parts[k].ids.take(pa.array(parts[k].rows[local])).to_pylist()
+    again = pd.Series(values, dtype=object).duplicated(keep="first").to_numpy()
+    for k, position in zip(part_of[again], candidates[again]):
+        masks[k][parts[k].rows[position - bounds[k]]] = True
+    return masks
+
+
+class SeenIds:
+    """Duplicate detection one block at a time, remembering every id of the earlier blocks.
+
+    :meth:`add` gives, for a block of parts (files), the same masks :func:`duplicates_of` would
+    give for all blocks at once: an id is a duplicate when it appeared earlier in the block or
+    in any earlier block. Earlier hashes are kept sorted; an id whose hash was seen before is
+    compared, as a string, with the earlier ids of that hash, so the answer stays exact.
+    """
+
+    def __init__(self) -> None:
+        self._sorted = np.zeros(0, dtype=np.uint64)
+        self._parts: list[IdHashes] = []
+
+    def add(self, parts: list[IdHashes]) -> list[np.ndarray]:
+        masks = duplicates_of(parts)
+        if not parts:
+            return masks
+        h = np.concatenate([p.hashes for p in parts])
+        ordered = np.sort(h)
+        if len(self._sorted) and len(h):
+            # sorted queries walk the sorted history in one direction: cache-friendly
+            at = np.minimum(np.searchsorted(self._sorted, ordered), len(self._sorted) - 1)
+            hit_hashes = np.unique(ordered[self._sorted[at] == ordered])
+            if len(hit_hashes):
+                self._mark_seen_before(parts, h, hit_hashes, masks)
+        self._sorted = np.insert(self._sorted, np.searchsorted(self._sorted, ordered), ordered)
+        self._parts += parts
+        return masks
+
+    def _mark_seen_before(self, parts: list[IdHashes], h: np.ndarray, hit_hashes: np.ndarray,
+                          masks: list[np.ndarray]) -> None:
+        def having(hashes: np.ndarray) -> np.ndarray:
+            where = np.minimum(np.searchsorted(hit_hashes, hashes), len(hit_hashes) - 1)
+            return hit_hashes[where] == hashes
+
+        earlier: set = set()
+        for p in self._parts:
+            same = having(p.hashes)
+            if same.any():
+                earlier.update(p.ids.take(pa.array(p.rows[same])).to_pylist())
+        hit = having(h)
+        bounds = np.cumsum([0] + [len(p.hashes) for p in parts])
+        for k, part in enumerate(parts):
+            local = np.flatnonzero(hit[bounds[k] : bounds[k + 1]])
+            if len(local):
+                values = part.ids.take(pa.array(part.rows[local])).to_pylist()
+                again = np.array([v in earlier for v in values], dtype=bool)
+                masks[k][part.rows[local[again]]] = True
+
+
+def duplicated_ids(ids: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True for each non-blank id seen earlier in ``ids`` (the first occurrence is not flagged)."""
+    return duplicates_of([hash_ids(ids)])[0]
 
 
 def _fixed_width_words(chunk: pa.Array, width: int = 64) -> np.ndarray | None:
@@ -235,27 +323,94 @@ def _as_chunked_strings(ids) -> pa.ChunkedArray:
         ids = pa.array(ids.array)
     if isinstance(ids, pa.Array):
         ids = pa.chunked_array([ids])
-    if pa.types.is_large_string(ids.type):
-        ids = ids.cast(pa.string())
     if not pa.types.is_string(ids.type):
         ids = ids.cast(pa.string())
     return ids
 
 
-def _duplicated_by_dictionary(chunked: pa.ChunkedArray) -> np.ndarray:
-    codes = pc.dictionary_encode(chunked.combine_chunks()).indices.to_numpy(zero_copy_only=False)
-    codes = np.where(np.isnan(codes), -1, codes).astype(np.int64) if codes.dtype.kind == "f" else codes
-    seen = np.zeros(len(codes), dtype=bool)
-    valid = codes >= 0
-    _, first = np.unique(codes[valid], return_index=True)
-    positions = np.flatnonzero(valid)
-    seen[positions] = True
-    seen[positions[first]] = False
-    return seen
-
-
 # --------------------------------------------------------------------------------------------
-# force authorities
+# areas and force authorities
+
+
+class Areas:
+    """Resolves LSOAs to an authority (and a ward, with the lookup), remembering each answer.
+
+    One instance serves a whole ingest, so each distinct LSOA name is parsed once however many
+    files name it. Thread-safe for the way the ingest uses it (dict reads and writes only).
+    """
+
+    def __init__(self, lookup: pd.DataFrame | None = None) -> None:
+        self.by_code: dict[str, tuple[str, str, str]] | None = None
+        if lookup is not None:
+            first = lookup.drop_duplicates("lsoa_code")
+            self.by_code = dict(zip(first["lsoa_code"], zip(first["lad_name"], first["ward_code"], first["ward_name"])))
+        self._name_area: dict[str, str | None] = {}
+
+    def name_area(self, name: str) -> str | None:
+        """``"Wolverhampton 020A"`` -> ``"Wolverhampton"``; None when the name has no code."""
+        try:
+            return self._name_area[name]
+        except KeyError:
+            area = _LSOA_SUFFIX.sub("", name)
+            self._name_area[name] = area = None if area == name or not area.strip() else area
+            return area
+
+    def resolve(self, code_codes: np.ndarray, code_cats: list, name_codes: np.ndarray, name_cats: list) -> dict:
+        """Row codes and categories of area, ward code and ward, and the rows not in the lookup.
+
+        Raises :class:`_BadName` (carrying the name's index) for an LSOA name without a code.
+        """
+        name_areas = []
+        for i, name in enumerate(name_cats):
+            area = self.name_area(name)
+            if area is None:
+                raise _BadName(i)
+            name_areas.append(area)
+        area_codes, area_cats = _remap(name_codes, name_areas)
+        n = len(area_codes)
+        empty = np.full(n, -1, dtype=np.int32)
+        out = {"area": (area_codes, area_cats), "ward_code": (empty, []), "ward": (empty, []),
+               "not_in_lookup": np.zeros(n, dtype=bool)}
+        if self.by_code is None:
+            return out
+        rows = [self.by_code.get(c) if c is not None else None for c in code_cats]
+        lad_codes, lad_cats = _remap(code_codes, [r[0] if r else None for r in rows])
+        out["ward_code"] = _remap(code_codes, [r[1] if r else None for r in rows])
+        out["ward"] = _remap(code_codes, [r[2] if r else None for r in rows])
+        out["not_in_lookup"] = (lad_codes < 0) & (code_codes >= 0)
+        # one set of categories for both sources of the area; the lookup's wins where it has one
+        union = sorted(set(lad_cats) | set(area_cats))
+        at = {a: i for i, a in enumerate(union)}
+        from_lad = np.array([at[a] for a in lad_cats] + [-1], dtype=np.int32)[lad_codes]
+        from_name = np.array([at[a] for a in area_cats] + [-1], dtype=np.int32)[area_codes]
+        out["area"] = (np.where(lad_codes >= 0, from_lad, from_name).astype(np.int32), union)
+        return out
+
+
+class _BadName(Exception):
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def area_counts(table: pa.Table, areas: Areas) -> Counter:
+    """Located records per (force, area) in a table of raw records: the fallback rule's input."""
+    force_codes, force_cats = _codes_of(_as_dictionary(table.column("force")))
+    code_codes, code_cats = _codes_of(_as_dictionary(table.column("LSOA code")))
+    name_arr = _as_dictionary(table.column("LSOA name"))
+    name_codes, name_cats = _codes_of(name_arr)
+    try:
+        resolved = areas.resolve(code_codes, code_cats, name_codes, name_cats)
+    except _BadName:
+        return Counter()  # clean_block names the row; nothing to count here
+    area_codes, area_cats = resolved["area"]
+    located = area_codes >= 0
+    width = max(len(area_cats), 1)
+    pair = np.bincount(force_codes[located].astype(np.int64) * width + area_codes[located],
+                       minlength=len(force_cats) * width)
+    counts: Counter = Counter()
+    for k in np.flatnonzero(pair):
+        counts[(force_cats[k // width], area_cats[k % width])] += int(pair[k])
+    return counts
 
 
 def authorities_for(
@@ -276,6 +431,18 @@ def authorities_for(
     return sorted(chosen), f"inferred: authorities holding at least {FALLBACK_MIN_SHARE:.0%} of the force's located records"
 
 
+def decide_forces(
+    forces: Iterable[str], counts: Counter, force_authorities: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, dict]:
+    """Each force's authorities and rule (see :func:`authorities_for`), from all its records."""
+    out = {}
+    for force in sorted(set(forces)):
+        mine = {area: n for (f, area), n in counts.items() if f == force}
+        authorities, rule = authorities_for(force, mine, force_authorities)
+        out[force] = {"authorities": authorities, "rule": rule}
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # the cleaning step
 
@@ -293,13 +460,28 @@ def clean_street(
     LSOA -> ward -> authority table (:func:`swp_analysis.sources.geography.read_lsoa_lookup`);
     ``force_authorities``: force -> authority names, over :data:`FORCE_AUTHORITIES`.
 
-    The work is done on integer codes over each column's distinct values, so it costs a few
-    numpy passes however many rows there are.
+    The same three steps as the ingest, which runs them file by file: find the duplicates
+    (:func:`duplicates_of`), decide each force's authorities (:func:`decide_forces`), then
+    clean (:func:`clean_block`).
     """
     table = raw if isinstance(raw, pa.Table) else pa.Table.from_pandas(raw, preserve_index=False)
-    missing = [c for c in _NEEDED if c not in table.column_names]
-    if missing:
-        raise ValueError(f"clean_street needs the columns {', '.join(missing)} (read_street adds 'force')")
+    _check_columns(table)
+    areas = Areas(lookup)
+    duplicate = duplicated_ids(table.column("Crime ID"))
+    forces = decide_forces(_distinct_strings(table.column("force")), area_counts(table, areas), force_authorities)
+    out, recon = clean_block(table, duplicate, forces, areas)
+    return CleanResult(out, recon, forces)
+
+
+def clean_block(
+    table: pa.Table, duplicate: np.ndarray, forces: Mapping[str, Mapping], areas: Areas
+) -> tuple[pa.Table, pd.DataFrame]:
+    """Clean one block of raw records, given which are duplicates and each force's authorities.
+
+    Returns the kept rows (columns :data:`PROCESSED_COLUMNS`; every string column a dictionary
+    with int32 indices, so blocks share one schema) and the block's reconciliation by file.
+    """
+    _check_columns(table)
     n = table.num_rows
     if "source_file" in table.column_names:
         source = _as_dictionary(table.column("source_file"))
@@ -311,7 +493,6 @@ def clean_street(
     if not pa.types.is_string(crime_id.type):
         crime_id = crime_id.cast(pa.string())
     has_id = _valid(crime_id)
-    duplicate = duplicated_ids(crime_id)
     keep = ~duplicate
 
     def located_error(codes: np.ndarray, bad: int, message: str, column: str, found: str) -> InputError:
@@ -331,29 +512,13 @@ def clean_street(
     name_arr = _as_dictionary(table.column("LSOA name"))
     code_codes, code_cats = _codes_of(code_arr)
     name_codes, name_cats = _codes_of(name_arr)
-    name_areas = []
-    for i, name in enumerate(name_cats):
-        area = _LSOA_SUFFIX.sub("", name)
-        if area == name:
-            raise located_error(name_codes, i, "holds an LSOA name without its code.", "LSOA name", repr(name))
-        name_areas.append(area)
-    area_codes, area_cats = _remap(name_codes, name_areas)
-    not_in_lookup = np.zeros(n, dtype=bool)
-    empty = np.full(n, -1, dtype=np.int32)
-    ward_code, ward = (empty, []), (empty, [])
-    if lookup is not None:
-        by_code = lookup.drop_duplicates("lsoa_code").set_index("lsoa_code")
-        rows = [by_code.loc[c] if c is not None and c in by_code.index else None for c in code_cats]
-        lad_codes, lad_cats = _remap(code_codes, [r["lad_name"] if r is not None else None for r in rows])
-        ward_code = _remap(code_codes, [r["ward_code"] if r is not None else None for r in rows])
-        ward = _remap(code_codes, [r["ward_name"] if r is not None else None for r in rows])
-        not_in_lookup = (lad_codes < 0) & (code_codes >= 0)
-        # one set of categories for both sources of the area; the lookup's wins where it has one
-        union = sorted(set(lad_cats) | set(area_cats))
-        from_lad = np.array([union.index(a) for a in lad_cats] + [-1], dtype=np.int32)[lad_codes]
-        from_name = np.array([union.index(a) for a in area_cats] + [-1], dtype=np.int32)[area_codes]
-        area_codes = np.where(lad_codes >= 0, from_lad, from_name)
-        area_cats = union
+    try:
+        resolved = areas.resolve(code_codes, code_cats, name_codes, name_cats)
+    except _BadName as bad:
+        raise located_error(name_codes, bad.index, "holds an LSOA name without its code.", "LSOA name",
+                            repr(name_cats[bad.index])) from None
+    area_codes, area_cats = resolved["area"]
+    not_in_lookup = resolved["not_in_lookup"]
 
     type_arr = _as_dictionary(table.column("Crime type"))
     type_codes, type_cats = _codes_of(type_arr)
@@ -365,43 +530,36 @@ def clean_street(
     located = area_codes >= 0
     width = len(area_cats) + 1  # the last column stands for "no area"
     safe_area = np.where(located, area_codes, len(area_cats))
-    pair_index = force_codes.astype(np.int64) * width + safe_area
-    pair = np.bincount(pair_index[keep], minlength=len(force_cats) * width).reshape(len(force_cats), width)
-    forces: dict[str, dict] = {}
-    # status of each (force, area) pair: 0 ok, 2 outside the force area; the "no area" column 1
+    # status of each (force, area) pair: 0 ok, 2 outside the force's area; "no area" is 1
     status_of_pair = np.ones((len(force_cats), width), dtype=np.int8)
     for i, force in enumerate(force_cats):
-        counts = {area_cats[j]: int(pair[i, j]) for j in range(len(area_cats)) if pair[i, j]}
-        authorities, rule = authorities_for(force, counts, force_authorities)
-        forces[force] = {"authorities": authorities, "rule": rule}
-        own = set(authorities)
+        own = set(forces[force]["authorities"]) if force in forces else set()
         status_of_pair[i, : len(area_cats)] = [0 if a in own else 2 for a in area_cats]
-    status_codes = status_of_pair.reshape(-1)[pair_index]
+    status_codes = status_of_pair.reshape(-1)[force_codes.astype(np.int64) * width + safe_area]
 
     out = pa.table(
         {
             "crime_id": crime_id,
             "month": pa.array(month_dates[month_codes], pa.date32()),
             "fiscal_year": _dictionary(*_remap(month_codes, fiscal_labels)),
-            "force": force_arr,
+            "force": _dictionary(*_remap(force_codes, force_cats)),
             "area": _dictionary(area_codes, area_cats),
-            "lsoa_code": code_arr,
-            "lsoa_name": name_arr,
-            "crime_type": type_arr,
-            "last_outcome": _as_dictionary(table.column("Last outcome category")),
+            "lsoa_code": _dictionary(code_codes, code_cats),
+            "lsoa_name": _dictionary(name_codes, name_cats),
+            "crime_type": _dictionary(type_codes, type_cats),
+            "last_outcome": _dictionary(*_codes_of(_as_dictionary(table.column("Last outcome category")))),
             "longitude": table.column("Longitude").cast(pa.float64()),
             "latitude": table.column("Latitude").cast(pa.float64()),
             "is_asb": pa.array(is_asb),
             "location_status": _dictionary(status_codes, list(LOCATION_STATUSES)),
-            "ward_code": _dictionary(*ward_code),
-            "ward": _dictionary(*ward),
+            "ward_code": _dictionary(*resolved["ward_code"]),
+            "ward": _dictionary(*resolved["ward"]),
         }
     )
     if duplicate.any():
         out = _without_rows(out, np.flatnonzero(duplicate))
 
     nfiles = len(src_cats)
-
     # the ingest stacks files one after another, so each file is a block of rows
     starts = np.flatnonzero(np.r_[True, src_codes[1:] != src_codes[:-1]]) if n else np.zeros(0, int)
     blocks = len(starts) == nfiles and bool((src_codes[starts] == np.arange(nfiles)).all())
@@ -429,7 +587,17 @@ def clean_street(
     set_aside = recon[list(SET_ASIDE_REASONS)].sum(axis=1)
     if not (recon["rows_read"] == recon["rows_kept"] + set_aside).all():  # pragma: no cover
         raise AssertionError("reconciliation does not balance")
-    return CleanResult(out, recon, forces)
+    return out, recon
+
+
+def _check_columns(table: pa.Table) -> None:
+    missing = [c for c in _NEEDED if c not in table.column_names]
+    if missing:
+        raise ValueError(f"clean_street needs the columns {', '.join(missing)} (read_street adds 'force')")
+
+
+def _distinct_strings(col: pa.ChunkedArray) -> list[str]:
+    return [v for v in _as_dictionary(col).dictionary.to_pylist() if v is not None]
 
 
 def processed_frame(table: pa.Table) -> pd.DataFrame:
@@ -486,7 +654,7 @@ def _codes_of(arr: pa.DictionaryArray) -> tuple[np.ndarray, list]:
 
 
 def _dictionary(codes: np.ndarray, cats: list) -> pa.DictionaryArray:
-    index_type = np.int8 if len(cats) < 128 else np.int16 if len(cats) < 32768 else np.int32
+    """A dictionary array with int32 indices (one schema whatever the number of categories)."""
     mask = codes < 0
-    indices = pa.array(codes.astype(index_type), mask=mask if mask.any() else None)
+    indices = pa.array(codes.astype(np.int32, copy=False), mask=mask if mask.any() else None)
     return pa.DictionaryArray.from_arrays(indices, pa.array(cats, pa.string()))

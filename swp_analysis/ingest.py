@@ -30,10 +30,12 @@ import os
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -48,10 +50,13 @@ SCHEMA_VERSION = 1
 
 MANIFEST_KEY = "police"
 _READERS = 2
+_READ_AHEAD = 32
+_WRITES_IN_FLIGHT = 2
 # Crime IDs are unique: a dictionary for them is built and thrown away, so it is switched off.
-_PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, row_group_size=1 << 20,
+_PARQUET_OPTIONS = dict(compression="zstd", compression_level=1,
                         use_dictionary=[c for c in clean.PROCESSED_COLUMNS if c != "crime_id"],
                         write_statistics=True)
+_ROW_GROUP = 1 << 20
 INGEST_COLUMNS = ("Crime ID", "Month", "Longitude", "Latitude", "LSOA code", "LSOA name",
                   "Crime type", "Last outcome category")
 """The published columns the processed table is made from; the others are checked, not kept."""
@@ -108,19 +113,11 @@ def ingest_police(
     say(f"police: {len(found)} street files under {paths.police}"
         + (f" ({len(found.ignored)} other files ignored)" if found.ignored else ""))
     step = time.perf_counter()
-    table, inputs = _read_all(paths.police, found)
-    say(f"read {table.num_rows:,} rows in {time.perf_counter() - step:.1f}s")
-
-    step = time.perf_counter()
-    cleaned = clean.clean_street(table, lookup=lookup, force_authorities=force_authorities)
-    del table
-    say(f"cleaned: {cleaned.table.num_rows:,} kept, {int(cleaned.reconciliation['duplicate_crime_id'].sum()):,} "
-        f"duplicates set aside ({time.perf_counter() - step:.1f}s)")
-
-    step = time.perf_counter()
     out = paths.police_parquet
-    _write_parquet(cleaned.table, out)
-    cleaned.table = None
+    recon, forces, inputs = _stream(paths.police, found, clean.Areas(lookup), force_authorities, out)
+    say(f"read, checked and cleaned {int(recon['rows_read'].sum()):,} rows: "
+        f"{int(recon['rows_kept'].sum()):,} kept, {int(recon['duplicate_crime_id'].sum()):,} "
+        f"duplicates set aside ({time.perf_counter() - step:.1f}s)")
     st = out.stat()
     entry = {
         "schema_version": SCHEMA_VERSION,
@@ -128,15 +125,15 @@ def ingest_police(
         "options": options,
         "inputs": inputs,
         "ignored": [_rel_text(i, paths.police) for i in found.ignored],
-        "files": _file_entries(found, cleaned.reconciliation, paths.police),
-        "forces": cleaned.forces,
-        "totals": {k: int(v) for k, v in cleaned.reconciliation.sum().items()},
-        "output": {"path": _rel(out, paths.data_dir), "rows": int(cleaned.reconciliation["rows_kept"].sum()),
+        "files": _file_entries(found, recon, paths.police),
+        "forces": forces,
+        "totals": {k: int(v) for k, v in recon.sum().items()},
+        "output": {"path": _rel(out, paths.data_dir), "rows": int(recon["rows_kept"].sum()),
                    "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256_file(out)},
     }
     _write_manifest(paths, entry)
-    say(f"wrote {out.name}: {entry['output']['rows']:,} rows, {st.st_size / 1e6:.1f} MB "
-        f"({time.perf_counter() - step:.1f}s)")
+    say(f"wrote {out.name}: {entry['output']['rows']:,} rows, {st.st_size / 1e6:.1f} MB, and the "
+        f"manifest ({time.perf_counter() - t0:.1f}s in all)")
     return _result(paths, entry, cached=False, seconds=time.perf_counter() - t0)
 
 
@@ -177,18 +174,48 @@ def police_reconciliation(paths: DataPaths) -> pd.DataFrame:
 # reading
 
 
-def _read_all(root: Path, found: policeuk.StreetFiles) -> tuple[pa.Table, list[dict]]:
-    """Every street file as one table, and every input file's size, time and sha256.
+@dataclass
+class _Read:
+    """One street file, parsed and checked, with what the global decisions need from it."""
 
-    Each file is read from disk once: its bytes are hashed and parsed from memory. Zip archives
-    are hashed in streaming chunks and their members read one at a time.
+    table: pa.Table
+    ids: clean.IdHashes
+    counts: Counter
+
+
+def _stream(
+    root: Path,
+    found: policeuk.StreetFiles,
+    areas: clean.Areas,
+    force_authorities: Mapping[str, Iterable[str]] | None,
+    out: Path,
+) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """Read, check, clean and write every street file, as a pipeline.
+
+    * Two threads read files (bytes, sha256, pyarrow parse, checks, id hashes, counts by area).
+    * The main thread takes them in force, then month, order, in blocks of about a million
+      rows. A block is cleaned once every force in it is decided: at once for a force in the
+      table, after the force's last file for one whose authorities are inferred from all its
+      records. Duplicates are found block by block against every earlier id
+      (:class:`clean.SeenIds`), so the first occurrence in that order is the one kept.
+    * A fourth thread writes each cleaned block as a parquet row group while the next is read.
+
+    The parquet goes to a temporary file that replaces ``out`` only when complete. Problems in
+    any file are gathered across all files and raised together; then nothing is written.
+    Returns the reconciliation by file, the forces' authorities and the inputs' stat and sha256.
     """
+    files = sorted(found, key=lambda f: (f.force, f.month, f.label))
+    last_file_of = {f.force: i for i, f in enumerate(files)}
+    decided: dict[str, dict] = {}
+    counts: dict[str, Counter] = {}
+    needs_counts = {f.force for f in files
+                    if clean.authorities_for(f.force, {}, force_authorities)[1].startswith("inferred")}
     inputs: dict[Path, dict] = {}
     for path in policeuk.input_files(root):
         st = path.stat()
         inputs[path] = {"path": _rel(path, root), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
-    def read_one(sf: policeuk.StreetFile) -> tuple[pa.Table | None, str | None, list[Problem]]:
+    def read_one(sf: policeuk.StreetFile) -> tuple[_Read | None, str | None, list[Problem]]:
         digest = None
         try:
             if sf.member is None:
@@ -198,35 +225,110 @@ def _read_all(root: Path, found: policeuk.StreetFiles) -> tuple[pa.Table, list[d
                     data = _gunzip(data, sf.label)
             else:
                 data = sf.read_bytes()
-            table = policeuk.parse_street_bytes(data, sf.label, sf.month, INGEST_COLUMNS)
-            return policeuk.with_source(table, _labelled(sf, root)), digest, []
+            table = policeuk.parse_street_bytes(data, sf.label, sf.month, INGEST_COLUMNS, threads=False)
+            del data
+            table = policeuk.with_source(table, _labelled(sf, root))
+            by_area = clean.area_counts(table, areas) if sf.force in needs_counts else Counter()
+            return _Read(table, clean.hash_ids(table.column("Crime ID")), by_area), digest, []
         except InputError as exc:
             return None, digest, [exc.problem]
         except ValidationFailed as exc:
             return None, digest, list(exc.problems)
 
-    # Two files at a time: while one is parsed (pyarrow, no GIL) another is hashed or checked.
-    tables: list[pa.Table] = []
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
     problems: list[Problem] = []
-    with ThreadPoolExecutor(max_workers=_READERS) as pool:
-        hashed = {c: pool.submit(_sha256_file, c) for c in found.containers}
-        for sf, (table, digest, found_problems) in zip(found, pool.map(read_one, found)):
-            if digest is not None:
-                inputs[sf.path]["sha256"] = digest
-            if table is not None:
-                tables.append(table)
-            problems += found_problems
-        for container, future in hashed.items():
-            inputs[container]["sha256"] = future.result()
-    if len(problems) == 1:
-        p = problems[0]
-        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
-    if problems:
-        raise ValidationFailed(problems)
+    recons: list[pd.DataFrame] = []
+    writer: list[pq.ParquetWriter] = []
+    seen = clean.SeenIds()
+    try:
+        with ThreadPoolExecutor(_READERS) as readers, ThreadPoolExecutor(1) as writing:
+            writes: deque = deque()
+
+            def flush(block: list[_Read]) -> None:
+                duplicates = seen.add([r.ids for r in block])
+                table = pa.concat_tables([r.table for r in block])
+                cleaned, recon = clean.clean_block(table, np.concatenate(duplicates), decided, areas)
+                recons.append(recon)
+                while len(writes) >= _WRITES_IN_FLIGHT:  # a bounded queue keeps memory flat
+                    writes.popleft().result()
+                if not writer:
+                    writer.append(pq.ParquetWriter(tmp, cleaned.schema, **_PARQUET_OPTIONS))
+                writes.append(writing.submit(writer[0].write_table, cleaned, row_group_size=_ROW_GROUP))
+
+            ready: list[list[_Read]] = []
+            block: list[_Read] = []
+            rows = 0
+            hashed = {c: readers.submit(_sha256_file, c) for c in found.containers}
+            for i, (sf, (read, digest, found_problems)) in enumerate(
+                zip(files, _in_order(readers, read_one, files, _READ_AHEAD))
+            ):
+                if digest is not None:
+                    inputs[sf.path]["sha256"] = digest
+                problems += found_problems
+                if read is None or problems:
+                    continue  # keep reading, to report every file's problems together
+                counts.setdefault(sf.force, Counter()).update(read.counts)
+                if i == last_file_of[sf.force]:
+                    authorities, rule = clean.authorities_for(sf.force, counts[sf.force], force_authorities)
+                    decided[sf.force] = {"authorities": authorities, "rule": rule}
+                block.append(read)
+                rows += read.table.num_rows
+                if rows >= _ROW_GROUP:
+                    ready.append(block)
+                    block, rows = [], 0
+                while ready and _forces_of(ready[0]) <= decided.keys():
+                    flush(ready.pop(0))
+            if not problems:
+                if block:
+                    ready.append(block)
+                for b in ready:
+                    flush(b)
+                while writes:
+                    writes.popleft().result()
+            for container, future in hashed.items():
+                inputs[container]["sha256"] = future.result()
+        if len(problems) == 1:
+            p = problems[0]
+            raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
+        if problems:
+            raise ValidationFailed(problems)
+        writer.pop().close()
+        os.replace(tmp, out)
+    except BaseException:
+        for w in writer:
+            try:
+                w.close()
+            except Exception:  # noqa: BLE001 - the first error is the one to report
+                pass
+        Path(tmp).unlink(missing_ok=True)
+        raise
     for path, info in inputs.items():
         if "sha256" not in info:  # ignored files (outcomes, stop and search, JSON) are inputs too
             info["sha256"] = _sha256_file(path)
-    return pa.concat_tables(tables), [inputs[p] for p in sorted(inputs)]
+    return pd.concat(recons), dict(sorted(decided.items())), [inputs[p] for p in sorted(inputs)]
+
+
+def _forces_of(block: list[_Read]) -> set[str]:
+    return {f for r in block for f in r.table.column("force").chunk(0).dictionary.to_pylist()}
+
+
+def _in_order(pool: ThreadPoolExecutor, fn: Callable, items: list, ahead: int) -> Iterator:
+    """``map(fn, items)`` on the pool, in order, with at most ``ahead`` results waiting
+    (unlike ``Executor.map``, which would read every file before the first is used)."""
+    futures: deque = deque()
+    it = iter(items)
+    for item in it:
+        futures.append(pool.submit(fn, item))
+        if len(futures) >= ahead:
+            break
+    while futures:
+        result = futures.popleft().result()
+        for item in it:
+            futures.append(pool.submit(fn, item))
+            break
+        yield result
 
 
 def _gunzip(data: bytes, label: str) -> bytes:
@@ -245,18 +347,6 @@ def _labelled(sf: policeuk.StreetFile, root: Path) -> policeuk.StreetFile:
 
 # --------------------------------------------------------------------------------------------
 # writing
-
-
-def _write_parquet(table: pa.Table, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, **_PARQUET_OPTIONS)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_manifest(paths: DataPaths, entry: dict) -> None:

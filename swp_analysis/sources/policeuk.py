@@ -363,12 +363,14 @@ def _single(path: Path) -> StreetFile:
 
 
 def parse_street_bytes(
-    data: bytes, label: str, month: str | None = None, columns: Iterable[str] | None = None
+    data: bytes, label: str, month: str | None = None, columns: Iterable[str] | None = None,
+    *, threads: bool = True,
 ) -> pa.Table:
     """Parse and validate the bytes of one street CSV (``month``: the month its name gives).
 
     ``columns``: convert only these (the ingest skips the ones it does not keep); every row's
-    field count and the whole file's UTF-8 are checked regardless.
+    field count and the whole file's UTF-8 are checked regardless. ``threads``: let pyarrow
+    parse the file on several threads (the ingest parses several files at once instead).
     """
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
@@ -389,7 +391,7 @@ def parse_street_bytes(
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(
-                column_names=list(STREET_COLUMNS), skip_rows=1, use_threads=True
+                column_names=list(STREET_COLUMNS), skip_rows=1, use_threads=threads
             ),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
