@@ -379,3 +379,20 @@ def test_cumbria_area_assignment(real_data, use_lookup):
     # PROVENANCE.md section 5: ASB rows 865 and 845; nothing duplicated
     assert out.reconciliation["anti_social_behaviour"].tolist() == [865, 845]
     assert out.reconciliation["duplicate_crime_id"].sum() == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "d" * 64])),
+                max_size=50),
+       st.lists(st.integers(min_value=0, max_value=50), max_size=6),
+       st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=10))
+def test_seen_ids_block_by_block_equals_all_at_once(ids, cuts, steps):
+    edges = sorted({0, len(ids), *[c for c in cuts if c <= len(ids)]})
+    parts = [clean.hash_ids(pa.array(ids[a:b], pa.string())) for a, b in zip(edges, edges[1:])]
+    seen, got, k = clean.SeenIds(), [], 0
+    while k < len(parts):
+        step = steps[k % len(steps)]
+        got += seen.add(parts[k : k + step])
+        k += step
+    flat = np.concatenate(got) if got else np.zeros(0, bool)
+    assert flat.tolist() == _naive_duplicates(ids)
