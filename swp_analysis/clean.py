@@ -394,10 +394,22 @@ class _BadName(Exception):
 
 def area_counts(table: pa.Table, areas: Areas) -> Counter:
     """Located records per (force, area) in a table of raw records: the fallback rule's input."""
+    forces = _distinct_strings(table.column("force"))
+    if len(forces) == 1 and areas.by_code is None:
+        # one file: count each LSOA name in each chunk's dictionary, then name -> area
+        counts: Counter = Counter()
+        for chunk in table.column("LSOA name").chunks:
+            if not pa.types.is_dictionary(chunk.type):
+                chunk = pc.dictionary_encode(chunk)
+            per_name = np.bincount(chunk.indices.drop_null().to_numpy(), minlength=len(chunk.dictionary))
+            for name, n in zip(chunk.dictionary.to_pylist(), per_name.tolist()):
+                area = areas.name_area(name) if n else None
+                if area is not None:
+                    counts[(forces[0], area)] += n
+        return counts
     force_codes, force_cats = _codes_of(_as_dictionary(table.column("force")))
     code_codes, code_cats = _codes_of(_as_dictionary(table.column("LSOA code")))
-    name_arr = _as_dictionary(table.column("LSOA name"))
-    name_codes, name_cats = _codes_of(name_arr)
+    name_codes, name_cats = _codes_of(_as_dictionary(table.column("LSOA name")))
     try:
         resolved = areas.resolve(code_codes, code_cats, name_codes, name_cats)
     except _BadName:
@@ -407,7 +419,7 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
     width = max(len(area_cats), 1)
     pair = np.bincount(force_codes[located].astype(np.int64) * width + area_codes[located],
                        minlength=len(force_cats) * width)
-    counts: Counter = Counter()
+    counts = Counter()
     for k in np.flatnonzero(pair):
         counts[(force_cats[k // width], area_cats[k % width])] += int(pair[k])
     return counts

@@ -7,12 +7,20 @@
 * ``paths.police_parquet``: one row per kept record (columns
   :data:`swp_analysis.clean.PROCESSED_COLUMNS`; ``month`` is a parquet ``date``), written to a
   temporary file and moved into place with :func:`os.replace`, so a failure leaves the previous
-  file untouched. Same inputs give a byte-identical file: files are read in a fixed order,
-  categories are sorted, and nothing time-dependent is stored.
+  file untouched. Same inputs give a byte-identical file: files are taken in a fixed order
+  (force, then month), blocks and row groups depend only on the files, and nothing
+  time-dependent is stored. Rows are in that order; string columns are dictionary-encoded
+  (:func:`load_police` returns them as categoricals with sorted categories).
 * the ``"police"`` entry of ``paths.manifest``: every input file with its size, modification
   time and sha256; per street file the reconciliation ``rows_read = rows_kept + set_aside``
   (by reason) and the kept-but-labelled counts; the authorities used for each force and how
   they were chosen; the output's size, time and sha256.
+
+Speed and memory. The work is a pipeline (:func:`_stream`): two threads read and check files,
+the main thread cleans them in blocks of about a million rows, and a writer thread turns each
+block into a parquet row group while later files are read, so both cores stay busy and only a
+few blocks are in memory at once. pyarrow parses the CSVs (explicit column types, repeated
+strings dictionary-encoded); every row-level step is vectorised.
 
 Caching. A second call compares the input files' (path, size, mtime) with the manifest and the
 parquet's size and mtime with what was written: when all agree, nothing is opened and the

@@ -481,20 +481,25 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
 
     months = _distinct(table, "Month")
     if month is not None:
-        bad_rows("Month", [m for m in months if m != month],
+        bad_rows("Month", sorted((m for m in months if m != month), key=lambda v: (v is None, v or "")),
                  "holds a month that does not match the file name.", f"'{month}'")
     else:
-        bad_rows("Month", [m for m in months if m is None or not _MONTH_FOLDER.match(m)],
+        bad_rows("Month", sorted((m for m in months if m is None or not _MONTH_FOLDER.match(m)),
+                                 key=lambda v: (v is None, v or "")),
                  "holds a value that is not a month.", "YYYY-MM")
-    bad_rows("Crime type", [t for t in _distinct(table, "Crime type") if t not in _KNOWN_CRIME_TYPES],
+    bad_rows("Crime type", sorted((t for t in _distinct(table, "Crime type") if t not in _KNOWN_CRIME_TYPES),
+                                  key=lambda v: (v is None, v or "")),
              "holds an unknown crime type.", "a police.uk category such as 'Burglary'")
     for column in [c for c in ("Reported by", "Falls within") if c in table.column_names]:
         bad_rows(column, [None] if table.column(column).null_count else [],
                  "is blank.", "the force's name")
-    bad_rows("LSOA code", [c for c in _distinct(table, "LSOA code") if c is not None and not _LSOA_CODE.match(c)],
+    bad_rows("LSOA code", _malformed(_distinct(table, "LSOA code"), _LSOA_CODE, _GOOD_LSOA_CODES),
              "holds a malformed LSOA code.", "a nine-character ONS code such as E01010520")
-    bad_rows("LSOA name", [n for n in _distinct(table, "LSOA name") if n is not None and not _LSOA_NAME.match(n)],
+    bad_rows("LSOA name", _malformed(_distinct(table, "LSOA name"), _LSOA_NAME, _GOOD_LSOA_NAMES),
              "holds a malformed LSOA name.", "a name like 'Wolverhampton 020A'")
+    code_nulls, name_nulls = table.column("LSOA code").null_count, table.column("LSOA name").null_count
+    if code_nulls == name_nulls == 0:
+        return problems
     code_null = pc.is_null(table.column("LSOA code"))
     name_null = pc.is_null(table.column("LSOA name"))
     mismatch = np.flatnonzero(pc.not_equal(code_null, name_null).to_numpy(zero_copy_only=False))
@@ -518,8 +523,25 @@ def _distinct(table: pa.Table, column: str) -> list[str | None]:
             values.update(chunk.dictionary.to_pylist())
         if col.null_count:
             values.add(None)
-        return sorted(values, key=lambda v: (v is None, v or ""))
+        return list(values)
     return pc.unique(col).to_pylist()
+
+
+# Values already found well-formed: each LSOA appears in many files, so is checked once.
+_GOOD_LSOA_CODES: set[str] = set()
+_GOOD_LSOA_NAMES: set[str] = set()
+
+
+def _malformed(values: list[str | None], pattern: re.Pattern, good: set[str]) -> list[str]:
+    bad = []
+    for v in values:
+        if v is None or v in good:
+            continue
+        if pattern.match(v):
+            good.add(v)
+        else:
+            bad.append(v)
+    return sorted(bad)
 
 
 def _diagnose(data: bytes, label: str) -> list[Problem]:
