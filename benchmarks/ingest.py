@@ -14,12 +14,14 @@ cross-border LSOAs and repeated Crime IDs), it times
   clean, write the parquet and the manifest);
 * ingest, cached: the same call again with the inputs unchanged.
 
-Each contender runs in a fresh Python process started the same way (``python -c``), which times
-its own work with ``time.perf_counter`` (interpreter start-up and imports excluded, equally for
-all) and reports its own peak resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, so
-imports are included, equally for all). Running each in its own process keeps one contender's
-heap from inflating another's figure; they run back to back on the same files, so the page
-cache is as warm for each. Targets (issue 3): national-year cold ingest <= 0.5x the baseline's
+Each contender runs ``--repeat`` times (default 3), interleaved, and the median time is
+reported (the machine may be shared, so single runs vary). Each run is a fresh Python process
+started the same way (``python -c``), which times its own work with ``time.perf_counter``
+(interpreter start-up and imports excluded, equally for all) and reports its own peak resident
+memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, imports included, equally for all).
+Running each in its own process keeps one contender's heap from inflating another's figure;
+they run back to back on the same files, so the page cache is as warm for each.
+Targets (issue 3): national-year cold ingest <= 0.5x the baseline's
 time and < 3 GB peak; cached <= 0.05x.
 """
 
@@ -29,6 +31,7 @@ import argparse
 import binascii
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,32 +44,98 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-          "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
 FORCES = [
-    "avon-and-somerset", "bedfordshire", "cambridgeshire", "cheshire", "city-of-london",
-    "cleveland", "cumbria", "derbyshire", "devon-and-cornwall", "dorset", "durham", "dyfed-powys",
-    "essex", "gloucestershire", "greater-manchester", "gwent", "hampshire", "hertfordshire",
-    "humberside", "kent", "lancashire", "leicestershire", "lincolnshire", "merseyside",
-    "metropolitan", "norfolk", "north-wales", "north-yorkshire", "northamptonshire", "northumbria",
-    "nottinghamshire", "south-wales", "south-yorkshire", "staffordshire", "suffolk", "surrey",
-    "sussex", "thames-valley", "warwickshire", "west-mercia", "west-midlands", "west-yorkshire",
+    "avon-and-somerset",
+    "bedfordshire",
+    "cambridgeshire",
+    "cheshire",
+    "city-of-london",
+    "cleveland",
+    "cumbria",
+    "derbyshire",
+    "devon-and-cornwall",
+    "dorset",
+    "durham",
+    "dyfed-powys",
+    "essex",
+    "gloucestershire",
+    "greater-manchester",
+    "gwent",
+    "hampshire",
+    "hertfordshire",
+    "humberside",
+    "kent",
+    "lancashire",
+    "leicestershire",
+    "lincolnshire",
+    "merseyside",
+    "metropolitan",
+    "norfolk",
+    "north-wales",
+    "north-yorkshire",
+    "northamptonshire",
+    "northumbria",
+    "nottinghamshire",
+    "south-wales",
+    "south-yorkshire",
+    "staffordshire",
+    "suffolk",
+    "surrey",
+    "sussex",
+    "thames-valley",
+    "warwickshire",
+    "west-mercia",
+    "west-midlands",
+    "west-yorkshire",
     "wiltshire",
 ]
 WMP_AREAS = ["Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"]
 CRIME_TYPES = {
-    "Anti-social behaviour": 0.25, "Violence and sexual offences": 0.27, "Vehicle crime": 0.08,
-    "Criminal damage and arson": 0.07, "Other theft": 0.07, "Shoplifting": 0.07, "Burglary": 0.06,
-    "Public order": 0.05, "Robbery": 0.02, "Other crime": 0.015, "Drugs": 0.015,
-    "Bicycle theft": 0.01, "Theft from the person": 0.01, "Possession of weapons": 0.01,
+    "Anti-social behaviour": 0.25,
+    "Violence and sexual offences": 0.27,
+    "Vehicle crime": 0.08,
+    "Criminal damage and arson": 0.07,
+    "Other theft": 0.07,
+    "Shoplifting": 0.07,
+    "Burglary": 0.06,
+    "Public order": 0.05,
+    "Robbery": 0.02,
+    "Other crime": 0.015,
+    "Drugs": 0.015,
+    "Bicycle theft": 0.01,
+    "Theft from the person": 0.01,
+    "Possession of weapons": 0.01,
 }
 OUTCOMES = [
-    "Investigation complete; no suspect identified", "Unable to prosecute suspect",
-    "Under investigation", "Status update unavailable", "Awaiting court outcome",
-    "Offender given a caution", "Local resolution", "Court result unavailable",
-    "Offender sent to prison", "Further investigation is not in the public interest",
-    "Action to be taken by another organisation", "Formal action is not in the public interest",
-    "Offender given community sentence", "Offender fined", "Suspect charged as part of another case",
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Under investigation",
+    "Status update unavailable",
+    "Awaiting court outcome",
+    "Offender given a caution",
+    "Local resolution",
+    "Court result unavailable",
+    "Offender sent to prison",
+    "Further investigation is not in the public interest",
+    "Action to be taken by another organisation",
+    "Formal action is not in the public interest",
+    "Offender given community sentence",
+    "Offender fined",
+    "Suspect charged as part of another case",
 ]
 MONTHS = [f"2018-{m:02d}" for m in range(4, 13)] + [f"2019-{m:02d}" for m in range(1, 4)]
 
@@ -83,13 +152,17 @@ def force_areas(force: str) -> list[str]:
     return [f"{title} District {chr(ord('A') + i)}" for i in range(n)]
 
 
-def write_force_month(folder: Path, force: str, month: str, rows: int, rng: np.random.Generator) -> int:
+def write_force_month(
+    folder: Path, force: str, month: str, rows: int, rng: np.random.Generator
+) -> int:
     """One ``YYYY-MM/YYYY-MM-<force>-street.csv`` with ``rows`` records; returns the row count."""
     areas = force_areas(force)
     neighbour = force_areas(FORCES[(FORCES.index(force) + 1) % len(FORCES)])[0]
     lsoas_per_area = 120
     n_lsoa = len(areas) * lsoas_per_area
-    lsoa_names = [f"{a} {i // 4 + 1:03d}{'ABCD'[i % 4]}" for a in areas for i in range(lsoas_per_area)]
+    lsoa_names = [
+        f"{a} {i // 4 + 1:03d}{'ABCD'[i % 4]}" for a in areas for i in range(lsoas_per_area)
+    ]
     lsoa_names.append(f"{neighbour} 001A")  # a cross-border LSOA
     base = 1_000_000 + FORCES.index(force) * 10_000
     lsoa_codes = [f"E0{base + i:07d}" for i in range(len(lsoa_names))]
@@ -107,7 +180,9 @@ def write_force_month(folder: Path, force: str, month: str, rows: int, rng: np.r
     crime_id = pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(ids))
     dup = np.flatnonzero((rng.random(rows) < 0.0005) & ~is_asb)
     if len(dup):  # a few Crime IDs repeated, as real files have
-        crime_id = pc.take(crime_id, pa.array(_dup_index(rows, dup, rng.integers(0, rows, len(dup)))))
+        crime_id = pc.take(
+            crime_id, pa.array(_dup_index(rows, dup, rng.integers(0, rows, len(dup))))
+        )
     crime_id = pc.if_else(pa.array(is_asb), pa.scalar(None, pa.string()), crime_id)
 
     lon = np.round(-2.0 + rng.normal(0, 0.1, rows), 6)
@@ -116,31 +191,41 @@ def write_force_month(folder: Path, force: str, month: str, rows: int, rng: np.r
     street = rng.integers(0, 2000, rows)
     street[no_loc] = 2000
 
-    def dict_col(indices: np.ndarray, values: list[str], null: np.ndarray | None = None) -> pa.Array:
-        arr = pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32), mask=null), pa.array(values))
+    def dict_col(
+        indices: np.ndarray, values: list[str], null: np.ndarray | None = None
+    ) -> pa.Array:
+        arr = pa.DictionaryArray.from_arrays(
+            pa.array(indices.astype(np.int32), mask=null), pa.array(values)
+        )
         return arr.cast(pa.string())
 
     force_name = " ".join(w.capitalize() for w in force.split("-")) + " Police"
     coord_mask = no_loc
-    table = pa.table({
-        "Crime ID": crime_id,
-        "Month": pa.array([month] * rows),
-        "Reported by": pa.array([force_name] * rows),
-        "Falls within": pa.array([force_name] * rows),
-        "Longitude": pa.array(lon, mask=coord_mask).cast(pa.string()),
-        "Latitude": pa.array(lat, mask=coord_mask).cast(pa.string()),
-        "Location": dict_col(street, streets.to_pylist()),
-        "LSOA code": dict_col(lsoa, lsoa_codes, no_loc),
-        "LSOA name": dict_col(lsoa, lsoa_names, no_loc),
-        "Crime type": dict_col(ctype, types),
-        "Last outcome category": dict_col(rng.integers(0, len(OUTCOMES), rows), OUTCOMES, is_asb),
-        "Context": pa.nulls(rows, pa.string()),
-    })
+    table = pa.table(
+        {
+            "Crime ID": crime_id,
+            "Month": pa.array([month] * rows),
+            "Reported by": pa.array([force_name] * rows),
+            "Falls within": pa.array([force_name] * rows),
+            "Longitude": pa.array(lon, mask=coord_mask).cast(pa.string()),
+            "Latitude": pa.array(lat, mask=coord_mask).cast(pa.string()),
+            "Location": dict_col(street, streets.to_pylist()),
+            "LSOA code": dict_col(lsoa, lsoa_codes, no_loc),
+            "LSOA name": dict_col(lsoa, lsoa_names, no_loc),
+            "Crime type": dict_col(ctype, types),
+            "Last outcome category": dict_col(
+                rng.integers(0, len(OUTCOMES), rows), OUTCOMES, is_asb
+            ),
+            "Context": pa.nulls(rows, pa.string()),
+        }
+    )
     out = folder / month / f"{month}-{force}-street.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as fh:  # police.uk writes the header unquoted, as here
         fh.write((",".join(HEADER) + "\n").encode())
-        pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(include_header=False, quoting_style="none"))
+        pacsv.write_csv(
+            table, fh, write_options=pacsv.WriteOptions(include_header=False, quoting_style="none")
+        )
     return rows
 
 
@@ -163,8 +248,16 @@ def generate(folder: Path, forces: dict[str, int], months: list[str], seed: int 
 def national_volumes(total_per_month: int) -> dict[str, int]:
     """Rows a month per force, the Metropolitan and the big metropolitan forces larger."""
     weight = {f: 1.0 for f in FORCES}
-    weight.update({"metropolitan": 6.0, "west-midlands": 2.5, "greater-manchester": 2.5,
-                   "west-yorkshire": 2.0, "thames-valley": 1.5, "city-of-london": 0.1})
+    weight.update(
+        {
+            "metropolitan": 6.0,
+            "west-midlands": 2.5,
+            "greater-manchester": 2.5,
+            "west-yorkshire": 2.0,
+            "thames-valley": 1.5,
+            "city-of-london": 0.1,
+        }
+    )
     s = sum(weight.values())
     return {f: max(100, int(total_per_month * w / s)) for f, w in weight.items()}
 
@@ -200,36 +293,75 @@ print(result.rows, int(result.cached), 0, seconds,
 
 
 def run(code: str, *args: str) -> tuple[list[str], float, float]:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
     fields = proc.stdout.split()
     return fields[:3], float(fields[3]), int(fields[4]) * 1024 / 1e9  # ru_maxrss is KiB on Linux
 
 
-def bench(name: str, forces: dict[str, int], months: list[str]) -> dict:
+def bench(name: str, forces: dict[str, int], months: list[str], repeat: int) -> dict:
+    """Generate the data set, then run baseline, cold ingest and cached ingest ``repeat`` times
+    each, interleaved; report the median time and the largest peak memory of each."""
     tmp = Path(tempfile.mkdtemp(prefix="swp-bench-"))
     try:
         police = tmp / "raw" / "police"
         t = time.perf_counter()
         rows = generate(police, forces, months)
         size = sum(f.stat().st_size for f in police.rglob("*.csv"))
-        print(f"\n{name}: {rows:,} rows in {len(forces) * len(months)} files, {size / 1e6:,.0f} MB "
-              f"(generated in {time.perf_counter() - t:.1f}s)")
-        base_out, base_s, base_mem = run(BASELINE, str(police))
-        cold_out, cold_s, cold_mem = run(INGEST, str(tmp), "cold", str(ROOT))
-        warm_out, warm_s, warm_mem = run(INGEST, str(tmp), "warm", str(ROOT))
-        if warm_out[1] != "1":
-            raise SystemExit("the second ingest did not use the cache")
-        print(f"  baseline (read_csv, concat, filter, groupby): {base_s:7.2f}s  peak {base_mem:5.2f} GB"
-              f"  ({int(base_out[1]):,} non-ASB rows)")
-        print(f"  ingest, cold (validate, clean, parquet):      {cold_s:7.2f}s  peak {cold_mem:5.2f} GB"
-              f"  ({int(cold_out[0]):,} rows kept)   ratio {cold_s / base_s:.3f}x")
-        print(f"  ingest, cached (inputs unchanged):           {warm_s:7.3f}s  peak {warm_mem:5.2f} GB"
-              f"   ratio {warm_s / base_s:.4f}x")
-        return {"name": name, "rows": rows, "baseline_s": base_s, "cold_s": cold_s, "cached_s": warm_s,
-                "baseline_gb": base_mem, "cold_gb": cold_mem, "cached_gb": warm_mem,
-                "cold_ratio": cold_s / base_s, "cached_ratio": warm_s / base_s}
+        print(
+            f"\n{name}: {rows:,} rows in {len(forces) * len(months)} files, {size / 1e6:,.0f} MB "
+            f"(generated in {time.perf_counter() - t:.1f}s); {repeat} run(s) of each, median shown"
+        )
+        runs: dict[str, list[tuple[list[str], float, float]]] = {
+            "baseline": [],
+            "cold": [],
+            "cached": [],
+        }
+        for _ in range(repeat):
+            runs["baseline"].append(run(BASELINE, str(police)))
+            runs["cold"].append(run(INGEST, str(tmp), "cold", str(ROOT)))
+            runs["cached"].append(run(INGEST, str(tmp), "warm", str(ROOT)))
+            if runs["cached"][-1][0][1] != "1":
+                raise SystemExit("the second ingest did not use the cache")
+        base_s, cold_s, warm_s = (
+            statistics.median(r[1] for r in runs[k]) for k in ("baseline", "cold", "cached")
+        )
+        base_mem, cold_mem, warm_mem = (
+            max(r[2] for r in runs[k]) for k in ("baseline", "cold", "cached")
+        )
+        every = {k: ", ".join(f"{r[1]:.2f}" for r in v) for k, v in runs.items()}
+        print(
+            f"  baseline (read_csv, concat, filter, groupby): {base_s:7.2f}s"
+            f"  peak {base_mem:5.2f} GB"
+            f"  ({int(runs['baseline'][0][0][1]):,} non-ASB rows)  runs: {every['baseline']}"
+        )
+        print(
+            f"  ingest, cold (validate, clean, parquet):      {cold_s:7.2f}s"
+            f"  peak {cold_mem:5.2f} GB"
+            f"  ratio {cold_s / base_s:.3f}x  ({int(runs['cold'][0][0][0]):,} rows kept)"
+            f"  runs: {every['cold']}"
+        )
+        print(
+            f"  ingest, cached (inputs unchanged):           {warm_s:7.3f}s"
+            f"  peak {warm_mem:5.2f} GB"
+            f"  ratio {warm_s / base_s:.4f}x  runs: {every['cached']}"
+        )
+        return {
+            "name": name,
+            "rows": rows,
+            "baseline_s": base_s,
+            "cold_s": cold_s,
+            "cached_s": warm_s,
+            "baseline_gb": base_mem,
+            "cold_gb": cold_mem,
+            "cached_gb": warm_mem,
+            "cold_ratio": cold_s / base_s,
+            "cached_ratio": warm_s / base_s,
+            "runs": every,
+        }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -237,18 +369,28 @@ def bench(name: str, forces: dict[str, int], months: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small data sets (about 10x smaller)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each contender (median shown)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
     results = [
-        bench("force-year", {"west-midlands": 30_000 // scale}, MONTHS),
-        bench("national-year", national_volumes(500_000 // scale), MONTHS),
+        bench("force-year", {"west-midlands": 30_000 // scale}, MONTHS, args.repeat),
+        bench("national-year", national_volumes(500_000 // scale), MONTHS, args.repeat),
     ]
     national = results[-1]
-    ok = national["cold_ratio"] <= 0.5 and national["cold_gb"] < 3 and national["cached_ratio"] <= 0.05
-    print(f"\ntargets (national-year): cold <= 0.5x baseline: {national['cold_ratio']:.3f}x; "
-          f"peak < 3 GB: {national['cold_gb']:.2f} GB; cached <= 0.05x: {national['cached_ratio']:.4f}x"
-          f" -> {'met' if ok else 'NOT MET'}")
+    ok = (
+        national["cold_ratio"] <= 0.5
+        and national["cold_gb"] < 3
+        and national["cached_ratio"] <= 0.05
+    )
+    print(
+        f"\ntargets (national-year): cold <= 0.5x baseline: {national['cold_ratio']:.3f}x; "
+        f"peak < 3 GB: {national['cold_gb']:.2f} GB; "
+        f"cached <= 0.05x: {national['cached_ratio']:.4f}x"
+        f" -> {'met' if ok else 'NOT MET'}"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0 if ok else 1

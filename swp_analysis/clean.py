@@ -53,11 +53,22 @@ from swp_analysis.sources.policeuk import ANTI_SOCIAL_BEHAVIOUR
 
 FORCE_AUTHORITIES: dict[str, tuple[str, ...]] = {
     "west-midlands": (
-        "Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton",
+        "Birmingham",
+        "Coventry",
+        "Dudley",
+        "Sandwell",
+        "Solihull",
+        "Walsall",
+        "Wolverhampton",
     ),
     # the six districts of Cumbria until April 2023 (the 2011 LSOA names use them)
     "cumbria": (
-        "Allerdale", "Barrow-in-Furness", "Carlisle", "Copeland", "Eden", "South Lakeland",
+        "Allerdale",
+        "Barrow-in-Furness",
+        "Carlisle",
+        "Copeland",
+        "Eden",
+        "South Lakeland",
     ),
 }
 """Local authorities policed by each force, keyed by the force's name in police.uk file names."""
@@ -68,19 +79,36 @@ FORCE_NAMES: dict[str, str] = {
 }
 
 FALLBACK_MIN_SHARE = 0.01
-"""For a force not in the table: the share of its located records that makes an authority its own."""
+"""For a force not in the table: the share of its located records that makes an authority its."""
 
 LOCATION_STATUSES: tuple[str, ...] = ("ok", "no_location", "outside_force_area")
 
 PROCESSED_COLUMNS: tuple[str, ...] = (
-    "crime_id", "month", "fiscal_year", "force", "area", "lsoa_code", "lsoa_name", "crime_type",
-    "last_outcome", "longitude", "latitude", "is_asb", "location_status", "ward_code", "ward",
+    "crime_id",
+    "month",
+    "fiscal_year",
+    "force",
+    "area",
+    "lsoa_code",
+    "lsoa_name",
+    "crime_type",
+    "last_outcome",
+    "longitude",
+    "latitude",
+    "is_asb",
+    "location_status",
+    "ward_code",
+    "ward",
 )
-"""The processed table: the contract's twelve columns, then the label and the ward (from the lookup)."""
+"""The processed table: the contract's twelve columns, the label, the ward (from the lookup)."""
 
 SET_ASIDE_REASONS: tuple[str, ...] = ("duplicate_crime_id",)
 LABELS: tuple[str, ...] = (
-    "anti_social_behaviour", "no_location", "outside_force_area", "no_crime_id", "lsoa_not_in_lookup",
+    "anti_social_behaviour",
+    "no_location",
+    "outside_force_area",
+    "no_crime_id",
+    "lsoa_not_in_lookup",
 )
 
 _LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
@@ -111,7 +139,11 @@ def area_from_lsoa_name(names: pd.Series | Iterable[str | None]) -> pd.Series:
     Blank names give a missing area. A name without the code is refused (:class:`ValueError`),
     since guessing would put records in an area that does not exist.
     """
-    s = pd.Series(names, dtype="category") if not isinstance(names, pd.Series) else names.astype("category")
+    s = (
+        pd.Series(names, dtype="category")
+        if not isinstance(names, pd.Series)
+        else names.astype("category")
+    )
     cats = s.cat.categories.astype(str)
     areas = []
     for name in cats:
@@ -138,7 +170,7 @@ def _fiscal_label(ts: pd.Timestamp) -> str:
 
 
 def _remap(codes: np.ndarray, values: list) -> tuple[np.ndarray, list]:
-    """Codes and sorted categories of ``values[codes]`` (missing where a code is -1 or a value None).
+    """Codes and sorted categories of ``values[codes]`` (missing for code -1 or value None).
 
     Sorting the categories makes the result independent of the order the rows arrived in.
     """
@@ -229,7 +261,7 @@ def duplicates_of(parts: list[IdHashes]) -> list[np.ndarray]:
         local = candidates[part_of == k] - bounds[k]
         values += parts[k].ids.take(pa.array(parts[k].rows[local])).to_pylist()
     again = pd.Series(values, dtype=object).duplicated(keep="first").to_numpy()
-    for k, position in zip(part_of[again], candidates[again]):
+    for k, position in zip(part_of[again], candidates[again], strict=True):
         masks[k][parts[k].rows[position - bounds[k]]] = True
     return masks
 
@@ -263,8 +295,9 @@ class SeenIds:
         self._parts += parts
         return masks
 
-    def _mark_seen_before(self, parts: list[IdHashes], h: np.ndarray, hit_hashes: np.ndarray,
-                          masks: list[np.ndarray]) -> None:
+    def _mark_seen_before(
+        self, parts: list[IdHashes], h: np.ndarray, hit_hashes: np.ndarray, masks: list[np.ndarray]
+    ) -> None:
         def having(hashes: np.ndarray) -> np.ndarray:
             where = np.minimum(np.searchsorted(hit_hashes, hashes), len(hit_hashes) - 1)
             return hit_hashes[where] == hashes
@@ -294,7 +327,9 @@ def _fixed_width_words(chunk: pa.Array, width: int = 64) -> np.ndarray | None:
     valid = len(chunk) - chunk.null_count
     if valid == 0:
         return np.zeros((0, width // 8), dtype=np.uint64)
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
     first, last = int(offsets[0]), int(offsets[-1])
     if last - first != valid * width:
         return None
@@ -343,7 +378,8 @@ class Areas:
         self.by_code: dict[str, tuple[str, str, str]] | None = None
         if lookup is not None:
             first = lookup.drop_duplicates("lsoa_code")
-            self.by_code = dict(zip(first["lsoa_code"], zip(first["lad_name"], first["ward_code"], first["ward_name"])))
+            values = zip(first["lad_name"], first["ward_code"], first["ward_name"], strict=True)
+            self.by_code = dict(zip(first["lsoa_code"], values, strict=True))
         self._name_area: dict[str, str | None] = {}
 
     def name_area(self, name: str) -> str | None:
@@ -355,7 +391,9 @@ class Areas:
             self._name_area[name] = area = None if area == name or not area.strip() else area
             return area
 
-    def resolve(self, code_codes: np.ndarray, code_cats: list, name_codes: np.ndarray, name_cats: list) -> dict:
+    def resolve(
+        self, code_codes: np.ndarray, code_cats: list, name_codes: np.ndarray, name_cats: list
+    ) -> dict:
         """Row codes and categories of area, ward code and ward, and the rows not in the lookup.
 
         Raises :class:`_BadName` (carrying the name's index) for an LSOA name without a code.
@@ -369,8 +407,12 @@ class Areas:
         area_codes, area_cats = _remap(name_codes, name_areas)
         n = len(area_codes)
         empty = np.full(n, -1, dtype=np.int32)
-        out = {"area": (area_codes, area_cats), "ward_code": (empty, []), "ward": (empty, []),
-               "not_in_lookup": np.zeros(n, dtype=bool)}
+        out = {
+            "area": (area_codes, area_cats),
+            "ward_code": (empty, []),
+            "ward": (empty, []),
+            "not_in_lookup": np.zeros(n, dtype=bool),
+        }
         if self.by_code is None:
             return out
         rows = [self.by_code.get(c) if c is not None else None for c in code_cats]
@@ -401,8 +443,10 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
         for chunk in table.column("LSOA name").chunks:
             if not pa.types.is_dictionary(chunk.type):
                 chunk = pc.dictionary_encode(chunk)
-            per_name = np.bincount(chunk.indices.drop_null().to_numpy(), minlength=len(chunk.dictionary))
-            for name, n in zip(chunk.dictionary.to_pylist(), per_name.tolist()):
+            per_name = np.bincount(
+                chunk.indices.drop_null().to_numpy(), minlength=len(chunk.dictionary)
+            )
+            for name, n in zip(chunk.dictionary.to_pylist(), per_name.tolist(), strict=True):
                 area = areas.name_area(name) if n else None
                 if area is not None:
                     counts[(forces[0], area)] += n
@@ -417,8 +461,10 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
     area_codes, area_cats = resolved["area"]
     located = area_codes >= 0
     width = max(len(area_cats), 1)
-    pair = np.bincount(force_codes[located].astype(np.int64) * width + area_codes[located],
-                       minlength=len(force_cats) * width)
+    pair = np.bincount(
+        force_codes[located].astype(np.int64) * width + area_codes[located],
+        minlength=len(force_cats) * width,
+    )
     counts = Counter()
     for k in np.flatnonzero(pair):
         counts[(force_cats[k // width], area_cats[k % width])] += int(pair[k])
@@ -426,7 +472,8 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
 
 
 def authorities_for(
-    force: str, areas_counts: Mapping[str, int] | None = None,
+    force: str,
+    areas_counts: Mapping[str, int] | None = None,
     force_authorities: Mapping[str, Iterable[str]] | None = None,
 ) -> tuple[list[str], str]:
     """The force's local authorities and the rule that gave them (``given``/``table``/``inferred``).
@@ -440,11 +487,17 @@ def authorities_for(
     counts = dict(areas_counts or {})
     total = sum(counts.values())
     chosen = [a for a, n in counts.items() if total and n / total >= FALLBACK_MIN_SHARE]
-    return sorted(chosen), f"inferred: authorities holding at least {FALLBACK_MIN_SHARE:.0%} of the force's located records"
+    return (
+        sorted(chosen),
+        f"inferred: authorities holding at least {FALLBACK_MIN_SHARE:.0%} "
+        "of the force's located records",
+    )
 
 
 def decide_forces(
-    forces: Iterable[str], counts: Counter, force_authorities: Mapping[str, Iterable[str]] | None = None
+    forces: Iterable[str],
+    counts: Counter,
+    force_authorities: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, dict]:
     """Each force's authorities and rule (see :func:`authorities_for`), from all its records."""
     out = {}
@@ -480,7 +533,9 @@ def clean_street(
     _check_columns(table)
     areas = Areas(lookup)
     duplicate = duplicated_ids(table.column("Crime ID"))
-    forces = decide_forces(_distinct_strings(table.column("force")), area_counts(table, areas), force_authorities)
+    forces = decide_forces(
+        _distinct_strings(table.column("force")), area_counts(table, areas), force_authorities
+    )
     out, recon = clean_block(table, duplicate, forces, areas)
     return CleanResult(out, recon, forces)
 
@@ -498,7 +553,9 @@ def clean_block(
     if "source_file" in table.column_names:
         source = _as_dictionary(table.column("source_file"))
     else:
-        source = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array(["input"]))
+        source = pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(n, dtype=np.int32)), pa.array(["input"])
+        )
     src_codes, src_cats = _codes_of(source)
 
     crime_id = table.column("Crime ID")
@@ -507,17 +564,25 @@ def clean_block(
     has_id = _valid(crime_id)
     keep = ~duplicate
 
-    def located_error(codes: np.ndarray, bad: int, message: str, column: str, found: str) -> InputError:
+    def located_error(
+        codes: np.ndarray, bad: int, message: str, column: str, found: str
+    ) -> InputError:
         row = int(np.flatnonzero(codes == bad)[0])
         first = int(np.flatnonzero(src_codes == src_codes[row])[0])
-        return InputError(src_cats[src_codes[row]], message, row=row - first + 2, column=column, found=found)
+        return InputError(
+            src_cats[src_codes[row]], message, row=row - first + 2, column=column, found=found
+        )
 
     # Each string column once as a single dictionary array: its indices are the row codes.
     month_arr = _as_dictionary(table.column("Month"))
     month_codes, month_cats = _codes_of(month_arr)
     if (month_codes < 0).any():
         raise located_error(month_codes, -1, "has a blank Month.", "Month", "a blank cell")
-    month_dates = pd.to_datetime(pd.Index(month_cats, dtype="str"), format="%Y-%m").to_numpy().astype("datetime64[D]")
+    month_dates = (
+        pd.to_datetime(pd.Index(month_cats, dtype="str"), format="%Y-%m")
+        .to_numpy()
+        .astype("datetime64[D]")
+    )
     fiscal_labels = [_fiscal_label(pd.Timestamp(m)) for m in month_dates]
 
     code_arr = _as_dictionary(table.column("LSOA code"))
@@ -527,8 +592,13 @@ def clean_block(
     try:
         resolved = areas.resolve(code_codes, code_cats, name_codes, name_cats)
     except _BadName as bad:
-        raise located_error(name_codes, bad.index, "holds an LSOA name without its code.", "LSOA name",
-                            repr(name_cats[bad.index])) from None
+        raise located_error(
+            name_codes,
+            bad.index,
+            "holds an LSOA name without its code.",
+            "LSOA name",
+            repr(name_cats[bad.index]),
+        ) from None
     area_codes, area_cats = resolved["area"]
     not_in_lookup = resolved["not_in_lookup"]
 
@@ -559,7 +629,9 @@ def clean_block(
             "lsoa_code": _dictionary(code_codes, code_cats),
             "lsoa_name": _dictionary(name_codes, name_cats),
             "crime_type": _dictionary(type_codes, type_cats),
-            "last_outcome": _dictionary(*_codes_of(_as_dictionary(table.column("Last outcome category")))),
+            "last_outcome": _dictionary(
+                *_codes_of(_as_dictionary(table.column("Last outcome category")))
+            ),
             "longitude": table.column("Longitude").cast(pa.float64()),
             "latitude": table.column("Latitude").cast(pa.float64()),
             "is_asb": pa.array(is_asb),
@@ -605,7 +677,9 @@ def clean_block(
 def _check_columns(table: pa.Table) -> None:
     missing = [c for c in _NEEDED if c not in table.column_names]
     if missing:
-        raise ValueError(f"clean_street needs the columns {', '.join(missing)} (read_street adds 'force')")
+        raise ValueError(
+            f"clean_street needs the columns {', '.join(missing)} (read_street adds 'force')"
+        )
 
 
 def _distinct_strings(col: pa.ChunkedArray) -> list[str]:
@@ -619,22 +693,39 @@ def processed_frame(table: pa.Table) -> pd.DataFrame:
     df["month"] = df["month"].astype("datetime64[s]")
     for column in df.columns:
         if isinstance(df[column].dtype, pd.CategoricalDtype):
-            cats = list(LOCATION_STATUSES) if column == "location_status" else sorted(df[column].cat.categories)
+            cats = (
+                list(LOCATION_STATUSES)
+                if column == "location_status"
+                else sorted(df[column].cat.categories)
+            )
             if list(df[column].cat.categories) != cats:
                 df[column] = df[column].cat.set_categories(cats)
     return df
 
 
-_NEEDED = ("Crime ID", "Month", "Longitude", "Latitude", "LSOA code", "LSOA name", "Crime type",
-           "Last outcome category", "force")
+_NEEDED = (
+    "Crime ID",
+    "Month",
+    "Longitude",
+    "Latitude",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "force",
+)
 
 
 def _valid(col: pa.ChunkedArray) -> np.ndarray:
-    return np.concatenate([c.is_valid().to_numpy(zero_copy_only=False) for c in col.chunks]) if col.num_chunks else np.zeros(0, bool)
+    return (
+        np.concatenate([c.is_valid().to_numpy(zero_copy_only=False) for c in col.chunks])
+        if col.num_chunks
+        else np.zeros(0, bool)
+    )
 
 
 def _as_dictionary(col: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
-    """One dictionary array for a column, dictionary-encoded or not (chunks' dictionaries unified)."""
+    """One dictionary array for a column, dictionary-encoded or not (chunk dictionaries unified)."""
     if isinstance(col, pa.ChunkedArray):
         if not pa.types.is_dictionary(col.type):
             col = pc.dictionary_encode(col)
@@ -654,14 +745,16 @@ def _without_rows(table: pa.Table, drop: np.ndarray) -> pa.Table:
     """
     starts = np.r_[0, drop + 1]
     ends = np.r_[drop, table.num_rows]
-    pieces = [table.slice(int(a), int(b - a)) for a, b in zip(starts, ends) if b > a]
+    pieces = [table.slice(int(a), int(b - a)) for a, b in zip(starts, ends, strict=True) if b > a]
     return pa.concat_tables(pieces) if pieces else table.slice(0, 0)
 
 
 def _codes_of(arr: pa.DictionaryArray) -> tuple[np.ndarray, list]:
     """Row codes (-1 for null) and the dictionary's values."""
     indices = arr.indices
-    codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy(zero_copy_only=False)
+    codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy(
+        zero_copy_only=False
+    )
     return codes.astype(np.int32, copy=False), arr.dictionary.to_pylist()
 
 

@@ -25,12 +25,20 @@ from swp_analysis import metrics
 from swp_analysis.clean import FORCE_AUTHORITIES
 
 __all__ = [
-    "recorded_crime", "total_recorded_crime", "trc_change", "crime_type_shares",
-    "monthly_counts", "peer_table", "areas_present", "asb_count",
+    "recorded_crime",
+    "total_recorded_crime",
+    "trc_change",
+    "crime_type_shares",
+    "monthly_counts",
+    "peer_table",
+    "areas_present",
+    "asb_count",
 ]
 
 
-def recorded_crime(df: pd.DataFrame, area: str | None = None, fiscal_year: str | None = None) -> pd.DataFrame:
+def recorded_crime(
+    df: pd.DataFrame, area: str | None = None, fiscal_year: str | None = None
+) -> pd.DataFrame:
     """Kept, non-ASB records located in the force's own authorities, for an area and year."""
     mask = _crime_mask(df)
     if area is not None:
@@ -65,7 +73,9 @@ def crime_type_shares(df: pd.DataFrame, area: str, fiscal_year: str) -> pd.DataF
     counts = counts[counts > 0].sort_index().astype("int64")
     counts.index.name = "crime_type"
     if counts.empty:
-        raise ValueError(f"{area} has no recorded crime in {fiscal_year}, so no shares can be given")
+        raise ValueError(
+            f"{area} has no recorded crime in {fiscal_year}, so no shares can be given"
+        )
     table = metrics.rank_contributors(counts)
     table.index.name = "crime_type"
     return table
@@ -122,35 +132,49 @@ def peer_table(
     _check_year(df, before_year)
     of_force = (df["force"] == force).to_numpy()
     authorities = sorted(
-        set(df.loc[of_force & (df["location_status"] == "ok").to_numpy(), "area"].astype(str).unique())
+        set(
+            df.loc[of_force & (df["location_status"] == "ok").to_numpy(), "area"]
+            .astype(str)
+            .unique()
+        )
         | set(FORCE_AUTHORITIES.get(force, ()))
     )
     mask = _crime_mask(df) & of_force
     if crime_type is not None:
         known = set(df["crime_type"].astype(str).unique())
         if crime_type not in known:
-            raise ValueError(f"no crime type {crime_type!r}; the data hold {', '.join(sorted(known))}")
+            raise ValueError(
+                f"no crime type {crime_type!r}; the data hold {', '.join(sorted(known))}"
+            )
         mask &= (df["crime_type"] == crime_type).to_numpy()
     chosen = df.loc[mask, ["area", "fiscal_year"]].astype(str)
 
     def counts(year: str) -> pd.Series:
-        return chosen.loc[chosen["fiscal_year"] == year, "area"].value_counts().reindex(authorities, fill_value=0)
+        return (
+            chosen.loc[chosen["fiscal_year"] == year, "area"]
+            .value_counts()
+            .reindex(authorities, fill_value=0)
+        )
 
     table = pd.DataFrame({"count_before": counts(before_year), "count_now": counts(fiscal_year)})
     table.index.name = "area"
     table = table.astype("int64")
     table["change"] = table["count_now"] - table["count_before"]
     table["pct_change"] = [
-        _nan_if_none(metrics.pct_change(b, n)) for b, n in zip(table["count_before"], table["count_now"])
+        _nan_if_none(metrics.pct_change(b, n))
+        for b, n in zip(table["count_before"], table["count_now"], strict=True)
     ]
-    table["z"] = [metrics.poisson_z(b, n) for b, n in zip(table["count_before"], table["count_now"])]
+    table["z"] = [
+        metrics.poisson_z(b, n)
+        for b, n in zip(table["count_before"], table["count_now"], strict=True)
+    ]
     if population is not None:
         year = _mid_year(fiscal_year)
         pop = population.assign(year=population["year"].astype(int))
         pop = pop.loc[pop["year"] == year].drop_duplicates("area").set_index("area")["population"]
         rates = [
             metrics.rate_per(n, pop[a], per=1000) if a in pop.index and pop[a] > 0 else None
-            for a, n in zip(table.index, table["count_now"])
+            for a, n in zip(table.index, table["count_now"], strict=True)
         ]
         table["population"] = [float(pop[a]) if a in pop.index else np.nan for a in table.index]
         table["rate_per_1000"] = [r.value if r else np.nan for r in rates]
@@ -188,7 +212,9 @@ def _crime_mask(df: pd.DataFrame) -> np.ndarray:
 def _check_area(df: pd.DataFrame, area: str) -> None:
     present = areas_present(df)
     if area not in present:
-        raise ValueError(f"the police data hold no records for {area!r}; areas present: {', '.join(present)}")
+        raise ValueError(
+            f"the police data hold no records for {area!r}; areas present: {', '.join(present)}"
+        )
 
 
 def _check_year(df: pd.DataFrame, fiscal_year: str) -> None:
@@ -196,7 +222,8 @@ def _check_year(df: pd.DataFrame, fiscal_year: str) -> None:
     years = sorted(df["fiscal_year"].dropna().astype(str).unique())
     if fiscal_year not in years:
         raise ValueError(
-            f"the police data hold no records for {fiscal_year}; fiscal years present: {', '.join(years)}"
+            f"the police data hold no records for {fiscal_year}; "
+            f"fiscal years present: {', '.join(years)}"
         )
 
 
@@ -204,7 +231,9 @@ def _choose_force(df: pd.DataFrame, force: str | None, area: str | None) -> str:
     forces = sorted(df["force"].dropna().astype(str).unique())
     if force is not None:
         if force not in forces:
-            raise ValueError(f"no force {force!r} in the police data; forces present: {', '.join(forces)}")
+            raise ValueError(
+                f"no force {force!r} in the police data; forces present: {', '.join(forces)}"
+            )
         return force
     if area is not None:
         _check_area(df, area)
@@ -212,7 +241,9 @@ def _choose_force(df: pd.DataFrame, force: str | None, area: str | None) -> str:
         holding = sorted(df.loc[ok, "force"].astype(str).unique())
         return holding[0]
     if len(forces) != 1:
-        raise ValueError(f"the police data hold several forces ({', '.join(forces)}): pass force= or area=")
+        raise ValueError(
+            f"the police data hold several forces ({', '.join(forces)}): pass force= or area="
+        )
     return forces[0]
 
 

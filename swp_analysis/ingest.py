@@ -37,9 +37,9 @@ import json
 import os
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,12 +61,23 @@ _READERS = 2
 _READ_AHEAD = 32
 _WRITES_IN_FLIGHT = 2
 # Crime IDs are unique: a dictionary for them is built and thrown away, so it is switched off.
-_PARQUET_OPTIONS = dict(compression="zstd", compression_level=1,
-                        use_dictionary=[c for c in clean.PROCESSED_COLUMNS if c != "crime_id"],
-                        write_statistics=True)
+_PARQUET_OPTIONS = dict(
+    compression="zstd",
+    compression_level=1,
+    use_dictionary=[c for c in clean.PROCESSED_COLUMNS if c != "crime_id"],
+    write_statistics=True,
+)
 _ROW_GROUP = 1 << 20
-INGEST_COLUMNS = ("Crime ID", "Month", "Longitude", "Latitude", "LSOA code", "LSOA name",
-                  "Crime type", "Last outcome category")
+INGEST_COLUMNS = (
+    "Crime ID",
+    "Month",
+    "Longitude",
+    "Latitude",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+)
 """The published columns the processed table is made from; the others are checked, not kept."""
 
 
@@ -114,18 +125,27 @@ def ingest_police(
     if not rebuild:
         entry = _cached_entry(paths, options)
         if entry is not None:
-            say(f"police: {len(entry['files'])} street files unchanged; using {paths.police_parquet.name}")
+            say(
+                f"police: {len(entry['files'])} street files unchanged; "
+                f"using {paths.police_parquet.name}"
+            )
             return _result(paths, entry, cached=True, seconds=time.perf_counter() - t0)
 
     found = policeuk.find_street_files(paths.police)
-    say(f"police: {len(found)} street files under {paths.police}"
-        + (f" ({len(found.ignored)} other files ignored)" if found.ignored else ""))
+    say(
+        f"police: {len(found)} street files under {paths.police}"
+        + (f" ({len(found.ignored)} other files ignored)" if found.ignored else "")
+    )
     step = time.perf_counter()
     out = paths.police_parquet
-    recon, forces, inputs = _stream(paths.police, found, clean.Areas(lookup), force_authorities, out)
-    say(f"read, checked and cleaned {int(recon['rows_read'].sum()):,} rows: "
+    recon, forces, inputs = _stream(
+        paths.police, found, clean.Areas(lookup), force_authorities, out
+    )
+    say(
+        f"read, checked and cleaned {int(recon['rows_read'].sum()):,} rows: "
         f"{int(recon['rows_kept'].sum()):,} kept, {int(recon['duplicate_crime_id'].sum()):,} "
-        f"duplicates set aside ({time.perf_counter() - step:.1f}s)")
+        f"duplicates set aside ({time.perf_counter() - step:.1f}s)"
+    )
     st = out.stat()
     entry = {
         "schema_version": SCHEMA_VERSION,
@@ -136,12 +156,19 @@ def ingest_police(
         "files": _file_entries(found, recon, paths.police),
         "forces": forces,
         "totals": {k: int(v) for k, v in recon.sum().items()},
-        "output": {"path": _rel(out, paths.data_dir), "rows": int(recon["rows_kept"].sum()),
-                   "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256_file(out)},
+        "output": {
+            "path": _rel(out, paths.data_dir),
+            "rows": int(recon["rows_kept"].sum()),
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "sha256": _sha256_file(out),
+        },
     }
     _write_manifest(paths, entry)
-    say(f"wrote {out.name}: {entry['output']['rows']:,} rows, {st.st_size / 1e6:.1f} MB, and the "
-        f"manifest ({time.perf_counter() - t0:.1f}s in all)")
+    say(
+        f"wrote {out.name}: {entry['output']['rows']:,} rows, {st.st_size / 1e6:.1f} MB, and the "
+        f"manifest ({time.perf_counter() - t0:.1f}s in all)"
+    )
     return _result(paths, entry, cached=False, seconds=time.perf_counter() - t0)
 
 
@@ -170,7 +197,7 @@ def read_manifest(paths: DataPaths) -> dict:
 
 
 def police_reconciliation(paths: DataPaths) -> pd.DataFrame:
-    """The reconciliation of the last ingest, one row per street file (for the data-quality notebook).
+    """The last ingest's reconciliation, one row per street file (for the data-quality notebook).
 
     Columns: file, month, force, rows_read, the set-aside reasons, rows_kept, the labels.
     """
@@ -216,8 +243,11 @@ def _stream(
     last_file_of = {f.force: i for i, f in enumerate(files)}
     decided: dict[str, dict] = {}
     counts: dict[str, Counter] = {}
-    needs_counts = {f.force for f in files
-                    if clean.authorities_for(f.force, {}, force_authorities)[1].startswith("inferred")}
+    needs_counts = {
+        f.force
+        for f in files
+        if clean.authorities_for(f.force, {}, force_authorities)[1].startswith("inferred")
+    }
     inputs: dict[Path, dict] = {}
     for path in policeuk.input_files(root):
         st = path.stat()
@@ -233,7 +263,9 @@ def _stream(
                     data = _gunzip(data, sf.label)
             else:
                 data = sf.read_bytes()
-            table = policeuk.parse_street_bytes(data, sf.label, sf.month, INGEST_COLUMNS, threads=False)
+            table = policeuk.parse_street_bytes(
+                data, sf.label, sf.month, INGEST_COLUMNS, threads=False
+            )
             del data
             table = policeuk.with_source(table, _labelled(sf, root))
             by_area = clean.area_counts(table, areas) if sf.force in needs_counts else Counter()
@@ -257,20 +289,24 @@ def _stream(
             def flush(block: list[_Read]) -> None:
                 duplicates = seen.add([r.ids for r in block])
                 table = pa.concat_tables([r.table for r in block])
-                cleaned, recon = clean.clean_block(table, np.concatenate(duplicates), decided, areas)
+                cleaned, recon = clean.clean_block(
+                    table, np.concatenate(duplicates), decided, areas
+                )
                 recons.append(recon)
                 while len(writes) >= _WRITES_IN_FLIGHT:  # a bounded queue keeps memory flat
                     writes.popleft().result()
                 if not writer:
                     writer.append(pq.ParquetWriter(tmp, cleaned.schema, **_PARQUET_OPTIONS))
-                writes.append(writing.submit(writer[0].write_table, cleaned, row_group_size=_ROW_GROUP))
+                writes.append(
+                    writing.submit(writer[0].write_table, cleaned, row_group_size=_ROW_GROUP)
+                )
 
             ready: list[list[_Read]] = []
             block: list[_Read] = []
             rows = 0
             hashed = {c: readers.submit(_sha256_file, c) for c in found.containers}
             for i, (sf, (read, digest, found_problems)) in enumerate(
-                zip(files, _in_order(readers, read_one, files, _READ_AHEAD))
+                zip(files, _in_order(readers, read_one, files, _READ_AHEAD), strict=True)
             ):
                 if digest is not None:
                     inputs[sf.path]["sha256"] = digest
@@ -279,7 +315,9 @@ def _stream(
                     continue  # keep reading, to report every file's problems together
                 counts.setdefault(sf.force, Counter()).update(read.counts)
                 if i == last_file_of[sf.force]:
-                    authorities, rule = clean.authorities_for(sf.force, counts[sf.force], force_authorities)
+                    authorities, rule = clean.authorities_for(
+                        sf.force, counts[sf.force], force_authorities
+                    )
                     decided[sf.force] = {"authorities": authorities, "rule": rule}
                 block.append(read)
                 rows += read.table.num_rows
@@ -299,7 +337,9 @@ def _stream(
                 inputs[container]["sha256"] = future.result()
         if len(problems) == 1:
             p = problems[0]
-            raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
+            raise InputError(
+                p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found
+            )
         if problems:
             raise ValidationFailed(problems)
         writer.pop().close()
@@ -379,19 +419,32 @@ def _atomic_write_text(path: Path, text: str) -> None:
 # the cache
 
 
-def _options(lookup: pd.DataFrame | None, force_authorities: Mapping[str, Iterable[str]] | None) -> dict:
+def _options(
+    lookup: pd.DataFrame | None, force_authorities: Mapping[str, Iterable[str]] | None
+) -> dict:
     lookup_hash = None
     if lookup is not None:
         frame = lookup[list(geography.LOOKUP_COLUMNS)].astype(str)
-        lookup_hash = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
+        lookup_hash = hashlib.sha256(
+            pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+        ).hexdigest()
     given = {k: sorted(v) for k, v in sorted((force_authorities or {}).items())}
-    return {"lookup_sha256": lookup_hash, "force_authorities": given,
-            "packaged_force_authorities": {k: list(v) for k, v in sorted(clean.FORCE_AUTHORITIES.items())}}
+    return {
+        "lookup_sha256": lookup_hash,
+        "force_authorities": given,
+        "packaged_force_authorities": {
+            k: list(v) for k, v in sorted(clean.FORCE_AUTHORITIES.items())
+        },
+    }
 
 
 def _cached_entry(paths: DataPaths, options: dict) -> dict | None:
     entry = read_manifest(paths).get(MANIFEST_KEY)
-    if not entry or entry.get("schema_version") != SCHEMA_VERSION or entry.get("options") != options:
+    if (
+        not entry
+        or entry.get("schema_version") != SCHEMA_VERSION
+        or entry.get("options") != options
+    ):
         return None
     try:
         st = paths.police_parquet.stat()
@@ -399,7 +452,9 @@ def _cached_entry(paths: DataPaths, options: dict) -> dict | None:
         return None
     output = entry.get("output", {})
     if (st.st_size, st.st_mtime_ns) != (output.get("size"), output.get("mtime_ns")):
-        if st.st_size != output.get("size") or _sha256_file(paths.police_parquet) != output.get("sha256"):
+        if st.st_size != output.get("size") or _sha256_file(paths.police_parquet) != output.get(
+            "sha256"
+        ):
             return None
         output["mtime_ns"] = st.st_mtime_ns
     try:
@@ -444,24 +499,41 @@ def _file_entries(found: policeuk.StreetFiles, recon: pd.DataFrame, root: Path) 
     for sf in found:
         label = _labelled(sf, root).label
         row = recon.loc[label]
-        entries.append({
-            "file": label,
-            "input": _rel(sf.path, root),
-            "month": sf.month,
-            "force": sf.force,
-            "rows_read": int(row["rows_read"]),
-            "set_aside": {r: int(row[r]) for r in clean.SET_ASIDE_REASONS},
-            "rows_kept": int(row["rows_kept"]),
-            "labelled": {label_: int(row[label_]) for label_ in clean.LABELS},
-        })
+        entries.append(
+            {
+                "file": label,
+                "input": _rel(sf.path, root),
+                "month": sf.month,
+                "force": sf.force,
+                "rows_read": int(row["rows_read"]),
+                "set_aside": {r: int(row[r]) for r in clean.SET_ASIDE_REASONS},
+                "rows_kept": int(row["rows_kept"]),
+                "labelled": {label_: int(row[label_]) for label_ in clean.LABELS},
+            }
+        )
     return entries
 
 
 def _reconciliation_frame(files: list[dict]) -> pd.DataFrame:
-    columns = ["file", "month", "force", "rows_read", *clean.SET_ASIDE_REASONS, "rows_kept", *clean.LABELS]
+    columns = [
+        "file",
+        "month",
+        "force",
+        "rows_read",
+        *clean.SET_ASIDE_REASONS,
+        "rows_kept",
+        *clean.LABELS,
+    ]
     rows = [
-        {"file": f["file"], "month": f["month"], "force": f["force"], "rows_read": f["rows_read"],
-         **f["set_aside"], "rows_kept": f["rows_kept"], **f["labelled"]}
+        {
+            "file": f["file"],
+            "month": f["month"],
+            "force": f["force"],
+            "rows_read": f["rows_read"],
+            **f["set_aside"],
+            "rows_kept": f["rows_kept"],
+            **f["labelled"],
+        }
         for f in files
     ]
     return pd.DataFrame(rows, columns=columns)
@@ -476,7 +548,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def _rel_text(text: str, root: Path) -> str:
     prefix = str(root) + os.sep
-    return text[len(prefix):] if text.startswith(prefix) else text
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def _sha256_file(path: Path) -> str:

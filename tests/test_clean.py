@@ -1,4 +1,4 @@
-"""Cleaning police records (swp_analysis.clean) and the ONS lookup it can use (sources.geography)."""
+"""Cleaning police records (swp_analysis.clean) and the ONS lookup it uses (sources.geography)."""
 
 from __future__ import annotations
 
@@ -58,8 +58,14 @@ def test_area_from_lsoa_name_without_a_code_is_refused(bad):
 
 @pytest.mark.parametrize(
     "month, fy",
-    [("2018-03-01", "2017-18"), ("2018-04-01", "2018-19"), ("2019-03-01", "2018-19"),
-     ("2019-04-01", "2019-20"), ("2000-01-01", "1999-00"), ("1999-12-01", "1999-00")],
+    [
+        ("2018-03-01", "2017-18"),
+        ("2018-04-01", "2018-19"),
+        ("2019-03-01", "2018-19"),
+        ("2019-04-01", "2019-20"),
+        ("2000-01-01", "1999-00"),
+        ("1999-12-01", "1999-00"),
+    ],
 )
 def test_fiscal_year_of(month, fy):
     assert clean.fiscal_year_of(pd.Series(pd.to_datetime([month]))).iloc[0] == fy
@@ -89,12 +95,17 @@ hex64 = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64]), hex64),
-                max_size=60),
-       st.integers(min_value=1, max_value=5))
+@given(
+    st.lists(
+        st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64]), hex64), max_size=60
+    ),
+    st.integers(min_value=1, max_value=5),
+)
 def test_duplicated_ids_matches_a_plain_loop(ids, chunks):
     size = max(1, len(ids) // chunks)
-    parts = [pa.array(ids[i : i + size], pa.string()) for i in range(0, len(ids), size)] or [pa.array([], pa.string())]
+    parts = [pa.array(ids[i : i + size], pa.string()) for i in range(0, len(ids), size)] or [
+        pa.array([], pa.string())
+    ]
     got = clean.duplicated_ids(pa.chunked_array(parts, type=pa.string()))
     assert got.tolist() == _naive_duplicates(ids)
 
@@ -128,8 +139,14 @@ def test_reconciliation_per_file(tree):
     }
     for month, (read, kept, dup, asb, noloc, outside) in expected.items():
         row = rec.loc[month]
-        assert (row.rows_read, row.rows_kept, row.duplicate_crime_id, row.anti_social_behaviour,
-                row.no_location, row.outside_force_area) == (read, kept, dup, asb, noloc, outside)
+        assert (
+            row.rows_read,
+            row.rows_kept,
+            row.duplicate_crime_id,
+            row.anti_social_behaviour,
+            row.no_location,
+            row.outside_force_area,
+        ) == (read, kept, dup, asb, noloc, outside)
     assert (rec["rows_read"] == rec["rows_kept"] + rec["duplicate_crime_id"]).all()
     assert rec["no_crime_id"].sum() == 0
 
@@ -142,7 +159,15 @@ def test_processed_columns_and_types(tree):
     assert (df["month"].dt.day == 1).all()
     assert df["is_asb"].dtype == bool
     assert list(df["location_status"].cat.categories) == list(clean.LOCATION_STATUSES)
-    for column in ("fiscal_year", "force", "area", "lsoa_code", "lsoa_name", "crime_type", "last_outcome"):
+    for column in (
+        "fiscal_year",
+        "force",
+        "area",
+        "lsoa_code",
+        "lsoa_name",
+        "crime_type",
+        "last_outcome",
+    ):
         assert isinstance(df[column].dtype, pd.CategoricalDtype), column
     assert pa.types.is_date32(tree.table.schema.field("month").type)
 
@@ -164,7 +189,14 @@ def test_labels_on_the_fixture_rows(tree):
 def test_force_rule_from_the_packaged_table(tree):
     assert tree.forces["west-midlands"]["rule"] == "table"
     assert tree.forces["west-midlands"]["authorities"] == [
-        "Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"]
+        "Birmingham",
+        "Coventry",
+        "Dudley",
+        "Sandwell",
+        "Solihull",
+        "Walsall",
+        "Wolverhampton",
+    ]
 
 
 def test_force_authorities_given_override_the_table():
@@ -179,34 +211,44 @@ def test_force_authorities_given_override_the_table():
 
 def _frame(rows: list[tuple[str, str | None]], force: str = "testshire") -> pd.DataFrame:
     """A raw frame of burglaries: (id, LSOA name) per row, one file, month 2018-04."""
-    return pd.DataFrame({
-        "Crime ID": [i for i, _ in rows],
-        "Month": "2018-04",
-        "Longitude": [None if n is None else -1.0 for _, n in rows],
-        "Latitude": [None if n is None else 52.0 for _, n in rows],
-        "LSOA code": [None if n is None else f"E0100{k:04d}" for k, (_, n) in enumerate(rows)],
-        "LSOA name": [n for _, n in rows],
-        "Crime type": "Burglary",
-        "Last outcome category": "Under investigation",
-        "force": force,
-    })
+    return pd.DataFrame(
+        {
+            "Crime ID": [i for i, _ in rows],
+            "Month": "2018-04",
+            "Longitude": [None if n is None else -1.0 for _, n in rows],
+            "Latitude": [None if n is None else 52.0 for _, n in rows],
+            "LSOA code": [None if n is None else f"E0100{k:04d}" for k, (_, n) in enumerate(rows)],
+            "LSOA name": [n for _, n in rows],
+            "Crime type": "Burglary",
+            "Last outcome category": "Under investigation",
+            "force": force,
+        }
+    )
 
 
 def test_fallback_rule_for_a_force_not_in_the_table():
     # 120 rows in Alpha, 79 in Beta, 1 in Gamma: Gamma holds 1 of 200 = 0.5% < 1%
-    rows = ([(f"{k:064x}", "Alpha 001A") for k in range(120)]
-            + [(f"{k:064x}", "Beta 001A") for k in range(120, 199)]
-            + [(f"{199:064x}", "Gamma 001A")])
+    rows = (
+        [(f"{k:064x}", "Alpha 001A") for k in range(120)]
+        + [(f"{k:064x}", "Beta 001A") for k in range(120, 199)]
+        + [(f"{199:064x}", "Gamma 001A")]
+    )
     out = clean.clean_street(_frame(rows))
     assert out.forces["testshire"]["authorities"] == ["Alpha", "Beta"]
     assert out.forces["testshire"]["rule"].startswith("inferred")
-    assert out.data["location_status"].astype(str).value_counts().to_dict() == {"ok": 199, "outside_force_area": 1}
+    assert out.data["location_status"].astype(str).value_counts().to_dict() == {
+        "ok": 199,
+        "outside_force_area": 1,
+    }
 
 
 def test_fallback_share_is_of_located_rows_only():
     # 98 in Alpha, 1 in Beta, 1 with no location: Beta holds 1 of 99 located = 1.01% >= 1%
-    rows = ([(f"{k:064x}", "Alpha 001A") for k in range(98)] + [(f"{98:064x}", "Beta 001A")]
-            + [(f"{99:064x}", None)])
+    rows = (
+        [(f"{k:064x}", "Alpha 001A") for k in range(98)]
+        + [(f"{98:064x}", "Beta 001A")]
+        + [(f"{99:064x}", None)]
+    )
     out = clean.clean_street(_frame(rows))
     assert out.forces["testshire"]["authorities"] == ["Alpha", "Beta"]
 
@@ -241,14 +283,19 @@ def _lookup(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFrame:
 
 
 def test_area_and_ward_from_the_lookup():
-    lookup = _lookup([
-        # a renamed authority: the LSOA name says "Alpha", the lookup "Alpha, City of"
-        ("E01000000", "Alpha 001A", "E05000001", "North", "E08000001", "Alpha, City of"),
-        ("E01000001", "Beta 001A", "E05000002", "South", "E08000002", "Beta"),
-    ])
+    lookup = _lookup(
+        [
+            # a renamed authority: the LSOA name says "Alpha", the lookup "Alpha, City of"
+            ("E01000000", "Alpha 001A", "E05000001", "North", "E08000001", "Alpha, City of"),
+            ("E01000001", "Beta 001A", "E05000002", "South", "E08000002", "Beta"),
+        ]
+    )
     rows = [(f"{1:064x}", "Alpha 001A"), (f"{2:064x}", "Beta 001A"), (f"{3:064x}", "Gamma 001A")]
-    out = clean.clean_street(_frame(rows), lookup=lookup,
-                             force_authorities={"testshire": ["Alpha, City of", "Beta", "Gamma"]})
+    out = clean.clean_street(
+        _frame(rows),
+        lookup=lookup,
+        force_authorities={"testshire": ["Alpha, City of", "Beta", "Gamma"]},
+    )
     df = out.data
     assert df["area"].astype(str).tolist() == ["Alpha, City of", "Beta", "Gamma"]
     assert df["ward"].astype(str).tolist()[:2] == ["North", "South"] and pd.isna(df["ward"].iloc[2])
@@ -306,8 +353,10 @@ def test_lookup_reader_with_bom_and_quoted_commas(tmp_path):
 
 def test_lookup_of_another_year_is_read_by_pattern(tmp_path):
     path = tmp_path / "lookup.csv"
-    path.write_text("LSOA21CD,LSOA21NM,WD22CD,WD22NM,LAD22CD,LAD22NM\n"
-                    "E01010520,Wolverhampton 001A,E05001321,Bilston East,E08000031,Wolverhampton\n")
+    path.write_text(
+        "LSOA21CD,LSOA21NM,WD22CD,WD22NM,LAD22CD,LAD22NM\n"
+        "E01010520,Wolverhampton 001A,E05001321,Bilston East,E08000031,Wolverhampton\n"
+    )
     assert geography.read_lsoa_lookup(path)["lad_name"].tolist() == ["Wolverhampton"]
 
 
@@ -316,11 +365,18 @@ def test_lookup_missing_a_column(tmp_path):
     path.write_text("LAD18CD,LAD18NM,RGN18CD\nE08000031,Wolverhampton,E12000005\n")
     with pytest.raises(InputError) as exc:
         geography.read_lsoa_lookup(path)
-    assert "LSOAyyCD" in exc.value.problem.expected and "LAD18CD, LAD18NM, RGN18CD" in exc.value.problem.found
+    assert (
+        "LSOAyyCD" in exc.value.problem.expected
+        and "LAD18CD, LAD18NM, RGN18CD" in exc.value.problem.found
+    )
 
 
 def test_lookup_duplicate_lsoa_and_blank_cell(tmp_path):
-    lines = [*GOOD, GOOD[0].replace(",1", ",3"), "E01010522,,E05001321,Bilston East,,E08000031,Wolverhampton,4"]
+    lines = [
+        *GOOD,
+        GOOD[0].replace(",1", ",3"),
+        "E01010522,,E05001321,Bilston East,,E08000031,Wolverhampton,4",
+    ]
     with pytest.raises(ValidationFailed) as exc:
         geography.read_lsoa_lookup(_lookup_file(tmp_path, lines))
     found = {(p.row, p.column) for p in exc.value.problems}
@@ -360,14 +416,24 @@ def _district_counts(path: Path) -> Counter:
 @pytest.mark.parametrize("use_lookup", [False, True])
 def test_cumbria_area_assignment(real_data, use_lookup):
     folder = real_data / "police-uk-street-cumbria"
-    lookup = geography.read_lsoa_lookup(real_data / "ons-geography-lookups" / LOOKUP_NAME) if use_lookup else None
-    out = clean.clean_street(policeuk.street_table(policeuk.find_street_files(folder)), lookup=lookup)
+    lookup = (
+        geography.read_lsoa_lookup(real_data / "ons-geography-lookups" / LOOKUP_NAME)
+        if use_lookup
+        else None
+    )
+    out = clean.clean_street(
+        policeuk.street_table(policeuk.find_street_files(folder)), lookup=lookup
+    )
     df = out.data
     for month in ("2016-11", "2017-11"):
         expected = _district_counts(folder / f"{month}-cumbria-street.csv")
         rows = df[df["month"] == pd.Timestamp(f"{month}-01")]
-        got = Counter({(None if pd.isna(a) else a): n for a, n in
-                       rows["area"].astype(object).value_counts(dropna=False).items()})
+        got = Counter(
+            {
+                (None if pd.isna(a) else a): n
+                for a, n in rows["area"].astype(object).value_counts(dropna=False).items()
+            }
+        )
         assert +got == +expected
         # the one Lancaster row is labelled, not dropped; blank LSOAs are "no location"
         assert (rows["location_status"] == "outside_force_area").sum() == expected["Lancaster"] == 1
@@ -382,13 +448,19 @@ def test_cumbria_area_assignment(real_data, use_lookup):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "d" * 64])),
-                max_size=50),
-       st.lists(st.integers(min_value=0, max_value=50), max_size=6),
-       st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=10))
+@given(
+    st.lists(
+        st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "d" * 64])), max_size=50
+    ),
+    st.lists(st.integers(min_value=0, max_value=50), max_size=6),
+    st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=10),
+)
 def test_seen_ids_block_by_block_equals_all_at_once(ids, cuts, steps):
     edges = sorted({0, len(ids), *[c for c in cuts if c <= len(ids)]})
-    parts = [clean.hash_ids(pa.array(ids[a:b], pa.string())) for a, b in zip(edges, edges[1:])]
+    parts = [
+        clean.hash_ids(pa.array(ids[a:b], pa.string()))
+        for a, b in zip(edges, edges[1:], strict=False)
+    ]
     seen, got, k = clean.SeenIds(), [], 0
     while k < len(parts):
         step = steps[k % len(steps)]

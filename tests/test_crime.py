@@ -61,13 +61,21 @@ def test_crime_type_shares(df):
     assert table.index.name == "crime_type"
     # Burglary: 2018-04 line 2, 2019-03 line 2; Violence: 2018-04 lines 3, 4;
     # Vehicle crime: 2018-04 line 11; Shoplifting: 2019-03 line 3
-    assert table["count"].to_dict() == {"Burglary": 2, "Violence and sexual offences": 2,
-                                        "Shoplifting": 1, "Vehicle crime": 1}
+    assert table["count"].to_dict() == {
+        "Burglary": 2,
+        "Violence and sexual offences": 2,
+        "Shoplifting": 1,
+        "Vehicle crime": 1,
+    }
     assert table.loc["Burglary", "share"] == pytest.approx(2 / 6)
     assert table.loc["Shoplifting", "share"] == pytest.approx(1 / 6)
     assert table["share"].sum() == pytest.approx(1.0)
-    assert table["rank"].to_dict() == {"Burglary": 1, "Violence and sexual offences": 1,
-                                       "Shoplifting": 3, "Vehicle crime": 3}
+    assert table["rank"].to_dict() == {
+        "Burglary": 1,
+        "Violence and sexual offences": 1,
+        "Shoplifting": 3,
+        "Vehicle crime": 3,
+    }
     assert "Anti-social behaviour" not in table.index
 
 
@@ -77,17 +85,19 @@ def test_monthly_counts_zero_only_where_a_file_exists(df):
     assert len(table) == 24
     assert table["month"].iloc[0] == pd.Timestamp("2017-04-01")
     assert table["month"].iloc[-1] == pd.Timestamp("2019-03-01")
-    counts = dict(zip(table["month"].dt.strftime("%Y-%m"), table["count"]))
+    counts = dict(zip(table["month"].dt.strftime("%Y-%m"), table["count"], strict=True))
     assert counts["2018-03"] == 2 and counts["2018-04"] == 4 and counts["2019-03"] == 2
     # the other 21 months have no file at all: missing, never 0
     missing = [m for m, c in counts.items() if pd.isna(c)]
     assert len(missing) == 21
-    assert table.loc[table["month"] == pd.Timestamp("2018-04-01"), "fiscal_year"].item() == "2018-19"
+    assert (
+        table.loc[table["month"] == pd.Timestamp("2018-04-01"), "fiscal_year"].item() == "2018-19"
+    )
 
 
 def test_monthly_counts_zero_for_an_area_with_no_crime_in_a_month_with_a_file(df):
     table = crime.monthly_counts(df, "Dudley", ["2018-19"])
-    counts = dict(zip(table["month"].dt.strftime("%Y-%m"), table["count"]))
+    counts = dict(zip(table["month"].dt.strftime("%Y-%m"), table["count"], strict=True))
     # Dudley has no crime in 2018-04 or 2019-03, but the force's files exist: 0, not missing
     assert counts["2018-04"] == 0 and counts["2019-03"] == 0
     assert pd.isna(counts["2018-05"])
@@ -111,19 +121,25 @@ def test_peer_table(df):
 
 
 def test_peer_table_all_crime_and_rates(df):
-    population = pd.DataFrame({
-        "area": ["Wolverhampton", "Wolverhampton", "Walsall"],
-        "year": [2017, 2018, 2018],
-        "population": [999_999, 1000, 3000],
-    })
+    population = pd.DataFrame(
+        {
+            "area": ["Wolverhampton", "Wolverhampton", "Walsall"],
+            "year": [2017, 2018, 2018],
+            "population": [999_999, 1000, 3000],
+        }
+    )
     table = crime.peer_table(df, "2018-19", None, population)
     assert table.loc["Wolverhampton", "count_now"] == 6
     # mid-2018 (inside 2018-19) is used: 6 / 1,000 * 1,000 = 6.0 per 1,000
     assert table.loc["Wolverhampton", "rate_per_1000"] == pytest.approx(6.0)
     assert table.loc["Walsall", "rate_per_1000"] == pytest.approx(3 / 3000 * 1000)
     # exact Poisson interval for 6 (chi-squared method), scaled per 1,000 of 1,000 people
-    assert table.loc["Wolverhampton", "rate_lower"] == pytest.approx(chi2.ppf(0.025, 12) / 2, rel=1e-6)
-    assert table.loc["Wolverhampton", "rate_upper"] == pytest.approx(chi2.ppf(0.975, 14) / 2, rel=1e-6)
+    assert table.loc["Wolverhampton", "rate_lower"] == pytest.approx(
+        chi2.ppf(0.025, 12) / 2, rel=1e-6
+    )
+    assert table.loc["Wolverhampton", "rate_upper"] == pytest.approx(
+        chi2.ppf(0.975, 14) / 2, rel=1e-6
+    )
     assert math.isnan(table.loc["Dudley", "rate_per_1000"])  # no population given: no rate
 
 
@@ -159,9 +175,11 @@ def test_peer_table_with_several_forces(tmp_path):
     cumbria = tmp_path / "2018-04" / "2018-04-cumbria-street.csv"
     cumbria.parent.mkdir()
     cumbria.write_text(
-        (TREE / "2018-04" / "2018-04-west-midlands-street.csv").read_text().split("\n")[0] + "\n"
+        (TREE / "2018-04" / "2018-04-west-midlands-street.csv").read_text().split("\n")[0]
+        + "\n"
         + f"{0xC1:064x},2018-04,Cumbria Constabulary,Cumbria Constabulary,-2.9,54.9,On or near A,"
-        "E01019100,Carlisle 001A,Burglary,Under investigation,\n")
+        "E01019100,Carlisle 001A,Burglary,Under investigation,\n"
+    )
     files = list(policeuk.find_street_files(TREE)) + list(policeuk.find_street_files(tmp_path))
     both = clean.clean_street(policeuk.street_table(files)).data
     with pytest.raises(ValueError, match="several forces"):

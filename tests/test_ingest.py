@@ -20,8 +20,20 @@ from swp_analysis.paths import DataPaths
 from swp_analysis.sources import policeuk
 
 TREE = Path(__file__).parent / "data" / "police" / "tree"
-CONTRACT = ["crime_id", "month", "fiscal_year", "force", "area", "lsoa_code", "lsoa_name",
-            "crime_type", "last_outcome", "longitude", "latitude", "is_asb"]
+CONTRACT = [
+    "crime_id",
+    "month",
+    "fiscal_year",
+    "force",
+    "area",
+    "lsoa_code",
+    "lsoa_name",
+    "crime_type",
+    "last_outcome",
+    "longitude",
+    "latitude",
+    "is_asb",
+]
 
 
 @pytest.fixture
@@ -31,9 +43,15 @@ def paths(tmp_path) -> DataPaths:
 
 
 def _snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns,
-                                               hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (
+            p.stat().st_size,
+            p.stat().st_mtime_ns,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_parquet_holds_the_contract_columns(paths):
@@ -59,14 +77,20 @@ def test_manifest_records_inputs_and_reconciliation(paths):
     files = {f["month"]: f for f in entry["files"]}
     # 2018-04: 10 lines read, 1 duplicate, 9 kept; of those 2 ASB, 1 no location, 1 outside
     april = files["2018-04"]
-    assert (april["rows_read"], april["set_aside"], april["rows_kept"]) == (10, {"duplicate_crime_id": 1}, 9)
+    assert (april["rows_read"], april["set_aside"], april["rows_kept"]) == (
+        10,
+        {"duplicate_crime_id": 1},
+        9,
+    )
     assert april["labelled"]["anti_social_behaviour"] == 2
     assert april["labelled"]["no_location"] == 1
     assert april["labelled"]["outside_force_area"] == 1
     for f in entry["files"]:
         assert f["rows_read"] == f["rows_kept"] + sum(f["set_aside"].values())
     assert entry["totals"]["rows_read"] == 21 and entry["totals"]["rows_kept"] == 20
-    assert entry["output"]["sha256"] == hashlib.sha256(paths.police_parquet.read_bytes()).hexdigest()
+    assert (
+        entry["output"]["sha256"] == hashlib.sha256(paths.police_parquet.read_bytes()).hexdigest()
+    )
     assert entry["forces"]["west-midlands"]["rule"] == "table"
 
 
@@ -163,7 +187,10 @@ def test_failed_write_leaves_the_previous_parquet_and_no_temporary_file(paths, m
         ingest.ingest_police(paths, rebuild=True)
     assert paths.police_parquet.read_bytes() == before
     assert paths.manifest.read_text() == manifest
-    assert sorted(p.name for p in paths.processed.iterdir()) == ["manifest.json", "police_street.parquet"]
+    assert sorted(p.name for p in paths.processed.iterdir()) == [
+        "manifest.json",
+        "police_street.parquet",
+    ]
 
 
 def test_raw_folder_is_never_written(paths):
@@ -227,4 +254,7 @@ def test_progress_gets_one_line_per_step(paths):
 
 
 def test_result_text(paths):
-    assert str(ingest.ingest_police(paths)) == "20 police records from 3 street files (read and cleaned)"
+    assert (
+        str(ingest.ingest_police(paths))
+        == "20 police records from 3 street files (read and cleaned)"
+    )

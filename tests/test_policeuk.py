@@ -19,10 +19,14 @@ from swp_analysis.sources import geography, policeuk
 
 FIXTURES = Path(__file__).parent / "data" / "police"
 TREE = FIXTURES / "tree"
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
-          "LSOA name,Crime type,Last outcome category,Context")
-ROW = ("{id},{month},West Midlands Police,West Midlands Police,-2.120001,52.580001,"
-       "On or near Lichfield Street,E01010520,Wolverhampton 001A,{type},{outcome},")
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+    "LSOA name,Crime type,Last outcome category,Context"
+)
+ROW = (
+    "{id},{month},West Midlands Police,West Midlands Police,-2.120001,52.580001,"
+    "On or near Lichfield Street,E01010520,Wolverhampton 001A,{type},{outcome},"
+)
 
 
 def crime(n: int, month: str = "2018-04", type_: str = "Burglary") -> str:
@@ -30,8 +34,14 @@ def crime(n: int, month: str = "2018-04", type_: str = "Burglary") -> str:
     return ROW.format(id=f"{n:064x}" if n else "", month=month, type=type_, outcome=outcome)
 
 
-def street_file(folder: Path, lines: list[str], month: str = "2018-04", force: str = "west-midlands",
-                header: str = HEADER, raw: bytes | None = None) -> Path:
+def street_file(
+    folder: Path,
+    lines: list[str],
+    month: str = "2018-04",
+    force: str = "west-midlands",
+    header: str = HEADER,
+    raw: bytes | None = None,
+) -> Path:
     path = folder / month / f"{month}-{force}-street.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(raw if raw is not None else ("\n".join([header, *lines]) + "\n").encode())
@@ -67,7 +77,10 @@ def test_files_come_in_month_then_force_order(tmp_path):
     street_file(tmp_path, [crime(3, "2018-04")], month="2018-04", force="cumbria")
     found = policeuk.find_street_files(tmp_path)
     assert [(f.month, f.force) for f in found] == [
-        ("2018-04", "cumbria"), ("2018-04", "west-midlands"), ("2018-05", "cumbria")]
+        ("2018-04", "cumbria"),
+        ("2018-04", "west-midlands"),
+        ("2018-05", "cumbria"),
+    ]
 
 
 def test_force_names_with_hyphens_are_taken_whole(tmp_path):
@@ -94,7 +107,9 @@ def test_crlf_line_endings(tmp_path):
 def test_quoted_fields_with_commas(tmp_path):
     line = crime(1).replace("On or near Lichfield Street", '"On or near Lichfield Street, Upper"')
     street_file(tmp_path, [line])
-    assert policeuk.read_street(tmp_path)["Location"].iloc[0] == "On or near Lichfield Street, Upper"
+    assert (
+        policeuk.read_street(tmp_path)["Location"].iloc[0] == "On or near Lichfield Street, Upper"
+    )
 
 
 def test_gzip_files(tmp_path):
@@ -243,7 +258,11 @@ def test_longitude_that_is_not_a_number(tmp_path):
     street_file(tmp_path, [crime(1), crime(2).replace("-2.120001", "west")])
     with pytest.raises(InputError) as exc:
         policeuk.read_street(tmp_path)
-    assert (exc.value.problem.row, exc.value.problem.column, exc.value.problem.found) == (3, "Longitude", "'west'")
+    assert (exc.value.problem.row, exc.value.problem.column, exc.value.problem.found) == (
+        3,
+        "Longitude",
+        "'west'",
+    )
 
 
 def test_lsoa_code_without_name(tmp_path):
@@ -346,7 +365,9 @@ def test_cumbria_files_read_unchanged(real_data):
         assert len(got) == len(expected)
         assert Counter(got["Crime type"].astype(str)) == Counter(r["Crime type"] for r in expected)
         assert int(got["Crime ID"].isna().sum()) == sum(r["Crime ID"] == "" for r in expected)
-        assert got["Crime ID"].dropna().tolist() == [r["Crime ID"] for r in expected if r["Crime ID"]]
+        assert got["Crime ID"].dropna().tolist() == [
+            r["Crime ID"] for r in expected if r["Crime ID"]
+        ]
         assert int(got["LSOA code"].isna().sum()) == sum(r["LSOA code"] == "" for r in expected)
     # PROVENANCE.md section 5: 2,798 and 3,166 data rows
     assert len(df) == 2798 + 3166
@@ -357,26 +378,52 @@ def test_cumbria_files_read_unchanged(real_data):
 
 
 def _api_record(i: int, slug: str, pid: str = "", month: str = "2018-06") -> dict:
-    return {"category": slug, "location_type": "Force",
-            "location": {"latitude": "52.58", "street": {"id": 100 + i, "name": "On or near X"},
-                         "longitude": "-2.12"},
-            "context": "", "outcome_status": None if slug == "anti-social-behaviour" else
-            {"category": "Under investigation", "date": month},
-            "persistent_id": pid, "id": i, "location_subtype": "", "month": month}
+    return {
+        "category": slug,
+        "location_type": "Force",
+        "location": {
+            "latitude": "52.58",
+            "street": {"id": 100 + i, "name": "On or near X"},
+            "longitude": "-2.12",
+        },
+        "context": "",
+        "outcome_status": None
+        if slug == "anti-social-behaviour"
+        else {"category": "Under investigation", "date": month},
+        "persistent_id": pid,
+        "id": i,
+        "location_subtype": "",
+        "month": month,
+    }
 
 
 def test_api_json_deduplicated_on_id_and_slugs_mapped(tmp_path):
     # ward A: ids 1, 2, 3; ward B: ids 3 (the same crime again) and 4 -> 4 unique of 5 read
-    (tmp_path / "a.json").write_text(json.dumps([
-        _api_record(1, "violent-crime", "ab" * 32), _api_record(2, "anti-social-behaviour"),
-        _api_record(3, "vehicle-crime", "cd" * 32)]))
-    (tmp_path / "b.json").write_text(json.dumps([
-        _api_record(3, "vehicle-crime", "cd" * 32), _api_record(4, "criminal-damage-arson", "ef" * 32)]))
+    (tmp_path / "a.json").write_text(
+        json.dumps(
+            [
+                _api_record(1, "violent-crime", "ab" * 32),
+                _api_record(2, "anti-social-behaviour"),
+                _api_record(3, "vehicle-crime", "cd" * 32),
+            ]
+        )
+    )
+    (tmp_path / "b.json").write_text(
+        json.dumps(
+            [
+                _api_record(3, "vehicle-crime", "cd" * 32),
+                _api_record(4, "criminal-damage-arson", "ef" * 32),
+            ]
+        )
+    )
     read = policeuk.read_api_json(tmp_path)
     assert (read.records_read, read.duplicates_dropped, len(read.data)) == (5, 1, 4)
     assert read.data.set_index("api_id")["crime_type"].astype(str).to_dict() == {
-        1: "Violence and sexual offences", 2: "Anti-social behaviour", 3: "Vehicle crime",
-        4: "Criminal damage and arson"}
+        1: "Violence and sexual offences",
+        2: "Anti-social behaviour",
+        3: "Vehicle crime",
+        4: "Criminal damage and arson",
+    }
     assert read.data.set_index("api_id").loc[3, "source_file"] == "a.json"  # first file keeps it
     assert read.data["crime_id"].isna().sum() == 1  # ASB: empty persistent_id is missing
     assert read.data["last_outcome"].isna().sum() == 1
@@ -404,8 +451,10 @@ def test_every_api_slug_maps_to_a_csv_label():
 def test_api_json_wolverhampton_unique_records_and_categories(real_data):
     folder = real_data / "police-uk-api-ward-json-2018-06"
     lookup = geography.read_lsoa_lookup(
-        real_data / "ons-geography-lookups"
-        / "Lower_Layer_Super_Output_Area_2011_to_Ward_2018_Lookup_in_England_and_Wales_v3.csv")
+        real_data
+        / "ons-geography-lookups"
+        / "Lower_Layer_Super_Output_Area_2011_to_Ward_2018_Lookup_in_England_and_Wales_v3.csv"
+    )
     wards = set(geography.wards_of(lookup, "Wolverhampton")["ward_code"])
     # PROVENANCE.md: Wolverhampton's wards are E05001321 to E05001340
     assert wards == {f"E0500{n}" for n in range(1321, 1341)}
@@ -418,10 +467,21 @@ def test_api_json_wolverhampton_unique_records_and_categories(real_data):
     assert read.duplicates_dropped == 47
     # PROVENANCE.md: unique records by category slug
     assert read.data["category"].astype(str).value_counts().to_dict() == {
-        "violent-crime": 731, "anti-social-behaviour": 390, "vehicle-crime": 239,
-        "criminal-damage-arson": 193, "other-theft": 193, "shoplifting": 191, "burglary": 180,
-        "public-order": 128, "robbery": 58, "other-crime": 43, "drugs": 40, "bicycle-theft": 37,
-        "theft-from-the-person": 21, "possession-of-weapons": 19}
+        "violent-crime": 731,
+        "anti-social-behaviour": 390,
+        "vehicle-crime": 239,
+        "criminal-damage-arson": 193,
+        "other-theft": 193,
+        "shoplifting": 191,
+        "burglary": 180,
+        "public-order": 128,
+        "robbery": 58,
+        "other-crime": 43,
+        "drugs": 40,
+        "bicycle-theft": 37,
+        "theft-from-the-person": 21,
+        "possession-of-weapons": 19,
+    }
     assert int((read.data["location_type"] == "BTP").sum()) == 13
     assert set(read.data["month"].astype(str)) == {"2018-06"}
     assert (read.data["crime_type"].astype(str) == "Violence and sexual offences").sum() == 731

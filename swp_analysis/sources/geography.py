@@ -55,10 +55,17 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, "is not UTF-8 text.", row=line, expected="UTF-8",
-                         found=repr(data[exc.start:exc.end])) from exc
+        raise InputError(
+            path,
+            "is not UTF-8 text.",
+            row=line,
+            expected="UTF-8",
+            found=repr(data[exc.start : exc.end]),
+        ) from exc
     if not text.strip():
-        raise InputError(path, "is empty.", expected="the ONS lookup's header and rows", found="nothing")
+        raise InputError(
+            path, "is empty.", expected="the ONS lookup's header and rows", found="nothing"
+        )
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     header = list(raw.columns)
     chosen: dict[str, str] = {}
@@ -66,7 +73,9 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
         hits = [c for c in header if pattern.match(c)]
         if len(hits) != 1:
             raise InputError(
-                path, "does not have the ONS LSOA-to-ward-to-authority lookup's columns.", row=1,
+                path,
+                "does not have the ONS LSOA-to-ward-to-authority lookup's columns.",
+                row=1,
                 column=ours,
                 expected="one each of LSOAyyCD, LSOAyyNM, WDyyCD, WDyyNM, LADyyCD, LADyyNM",
                 found=", ".join(header),
@@ -82,26 +91,54 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
     def report(mask: pd.Series, column: str, message: str, expected: str) -> None:
         rows = mask.to_numpy().nonzero()[0]
         for i in rows[:_MAX]:
-            problems.append(Problem(path, message, row=int(i) + 2, column=chosen[column],
-                                    expected=expected, found=repr(df.iloc[int(i)][column])))
+            problems.append(
+                Problem(
+                    path,
+                    message,
+                    row=int(i) + 2,
+                    column=chosen[column],
+                    expected=expected,
+                    found=repr(df.iloc[int(i)][column]),
+                )
+            )
         if len(rows) > _MAX:
-            problems.append(Problem(path, f"{len(rows) - _MAX} more rows like these in column '{chosen[column]}'."))
+            problems.append(
+                Problem(
+                    path, f"{len(rows) - _MAX} more rows like these in column '{chosen[column]}'."
+                )
+            )
 
     for c in LOOKUP_COLUMNS:
         report(df[c] == "", c, "has a blank cell.", "a value")
     for c in ("lsoa_code", "ward_code", "lad_code"):
-        report((df[c] != "") & ~df[c].str.match(_CODE.pattern), c, "holds a malformed ONS code.",
-               "nine characters such as E01010520")
-    report(df["lsoa_code"].duplicated(keep="first") & (df["lsoa_code"] != ""), "lsoa_code",
-           "lists an LSOA a second time.", "each LSOA once")
-    for key, other, what in (("ward_code", "lad_code", "a ward in two authorities"),
-                             ("lad_code", "lad_name", "an authority code with two names")):
+        report(
+            (df[c] != "") & ~df[c].str.match(_CODE.pattern),
+            c,
+            "holds a malformed ONS code.",
+            "nine characters such as E01010520",
+        )
+    report(
+        df["lsoa_code"].duplicated(keep="first") & (df["lsoa_code"] != ""),
+        "lsoa_code",
+        "lists an LSOA a second time.",
+        "each LSOA once",
+    )
+    for key, other, what in (
+        ("ward_code", "lad_code", "a ward in two authorities"),
+        ("lad_code", "lad_name", "an authority code with two names"),
+    ):
         first = df.groupby(key, sort=False)[other].transform("first")
-        report(df[other] != first, key, f"holds {what}: this row disagrees with the first row for it.",
-               "one")
+        report(
+            df[other] != first,
+            key,
+            f"holds {what}: this row disagrees with the first row for it.",
+            "one",
+        )
     if len(problems) == 1:
         p = problems[0]
-        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
+        raise InputError(
+            p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found
+        )
     if problems:
         raise ValidationFailed(problems)
     df.attrs["source_columns"] = chosen

@@ -218,7 +218,9 @@ def input_files(root: str | Path) -> list[Path]:
     if root.is_file():
         return [root]
     if not root.is_dir():
-        raise InputError(root, "police data folder not found.", expected="a folder of police.uk files")
+        raise InputError(
+            root, "police data folder not found.", expected="a folder of police.uk files"
+        )
     found = []
     for path in sorted(root.rglob("*")):
         if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
@@ -245,7 +247,9 @@ def find_street_files(root: str | Path) -> StreetFiles:
             containers.append(path)
             files += _zip_members(path, problems, ignored)
         elif lower.endswith(".json"):
-            ignored.append(f"{path} (API JSON: read with read_api_json, not part of the CSV ingest)")
+            ignored.append(
+                f"{path} (API JSON: read with read_api_json, not part of the CSV ingest)"
+            )
         else:
             parent = path.parent.name if path.parent != Path(root) else None
             street = _classify(str(path), path.name, parent, problems, ignored)
@@ -363,8 +367,12 @@ def _single(path: Path) -> StreetFile:
 
 
 def parse_street_bytes(
-    data: bytes, label: str, month: str | None = None, columns: Iterable[str] | None = None,
-    *, threads: bool = True,
+    data: bytes,
+    label: str,
+    month: str | None = None,
+    columns: Iterable[str] | None = None,
+    *,
+    threads: bool = True,
 ) -> pa.Table:
     """Parse and validate the bytes of one street CSV (``month``: the month its name gives).
 
@@ -409,7 +417,9 @@ def parse_street_bytes(
         _raise(problems)
         raise  # pragma: no cover - _raise always raises with problems
     if table.num_rows == 0:
-        raise InputError(label, "has a header but no rows.", expected="at least one row", found="none")
+        raise InputError(
+            label, "has a header but no rows.", expected="at least one row", found="none"
+        )
     _raise(_check_values(table, label, month))
     return table
 
@@ -421,7 +431,11 @@ def _check_header(data: bytes, label: str) -> None:
         text = first.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            label, "header is not UTF-8 text.", row=1, expected="UTF-8", found=repr(first[exc.start : exc.end])
+            label,
+            "header is not UTF-8 text.",
+            row=1,
+            expected="UTF-8",
+            found=repr(first[exc.start : exc.end]),
         ) from exc
     found = tuple(next(csv.reader([text]), []))
     if found == STREET_COLUMNS:
@@ -434,7 +448,9 @@ def _check_header(data: bytes, label: str) -> None:
             "assigned from an LSOA. Use a street-level file in the current twelve-column layout."
         )
     elif set(found) == set(STREET_COLUMNS):
-        message = "has the street-level columns in a different order, which is not a published layout."
+        message = (
+            "has the street-level columns in a different order, which is not a published layout."
+        )
     else:
         message = "does not have the police.uk street-level header."
     raise InputError(
@@ -455,9 +471,16 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
             empty &= table.column(column).is_null().to_numpy(zero_copy_only=False)
         rows = np.flatnonzero(empty)
         if len(rows):
-            return [Problem(label, "has a blank line among its rows.", row=int(r) + 2,
-                            expected="one record per line", found="an empty line")
-                    for r in rows[:_MAX_PROBLEMS_PER_FILE]]
+            return [
+                Problem(
+                    label,
+                    "has a blank line among its rows.",
+                    row=int(r) + 2,
+                    expected="one record per line",
+                    found="an empty line",
+                )
+                for r in rows[:_MAX_PROBLEMS_PER_FILE]
+            ]
 
     def bad_rows(column: str, bad: list[str | None], message: str, expected: str) -> None:
         if not bad:
@@ -473,31 +496,74 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
         for row in rows[:_MAX_PROBLEMS_PER_FILE]:
             found = values[int(row)].as_py()
             problems.append(
-                Problem(label, message, row=int(row) + 2, column=column, expected=expected,
-                        found="a blank cell" if found is None else repr(found))
+                Problem(
+                    label,
+                    message,
+                    row=int(row) + 2,
+                    column=column,
+                    expected=expected,
+                    found="a blank cell" if found is None else repr(found),
+                )
             )
         if len(rows) > _MAX_PROBLEMS_PER_FILE:
-            problems.append(Problem(label, f"{len(rows) - _MAX_PROBLEMS_PER_FILE} more rows like these in column '{column}'."))
+            problems.append(
+                Problem(
+                    label,
+                    f"{len(rows) - _MAX_PROBLEMS_PER_FILE} more rows like these "
+                    f"in column '{column}'.",
+                )
+            )
 
     months = _distinct(table, "Month")
     if month is not None:
-        bad_rows("Month", sorted((m for m in months if m != month), key=lambda v: (v is None, v or "")),
-                 "holds a month that does not match the file name.", f"'{month}'")
+        bad_rows(
+            "Month",
+            sorted((m for m in months if m != month), key=lambda v: (v is None, v or "")),
+            "holds a month that does not match the file name.",
+            f"'{month}'",
+        )
     else:
-        bad_rows("Month", sorted((m for m in months if m is None or not _MONTH_FOLDER.match(m)),
-                                 key=lambda v: (v is None, v or "")),
-                 "holds a value that is not a month.", "YYYY-MM")
-    bad_rows("Crime type", sorted((t for t in _distinct(table, "Crime type") if t not in _KNOWN_CRIME_TYPES),
-                                  key=lambda v: (v is None, v or "")),
-             "holds an unknown crime type.", "a police.uk category such as 'Burglary'")
+        bad_rows(
+            "Month",
+            sorted(
+                (m for m in months if m is None or not _MONTH_FOLDER.match(m)),
+                key=lambda v: (v is None, v or ""),
+            ),
+            "holds a value that is not a month.",
+            "YYYY-MM",
+        )
+    bad_rows(
+        "Crime type",
+        sorted(
+            (t for t in _distinct(table, "Crime type") if t not in _KNOWN_CRIME_TYPES),
+            key=lambda v: (v is None, v or ""),
+        ),
+        "holds an unknown crime type.",
+        "a police.uk category such as 'Burglary'",
+    )
     for column in [c for c in ("Reported by", "Falls within") if c in table.column_names]:
-        bad_rows(column, [None] if table.column(column).null_count else [],
-                 "is blank.", "the force's name")
-    bad_rows("LSOA code", _malformed(_distinct(table, "LSOA code"), _LSOA_CODE, _GOOD_LSOA_CODES),
-             "holds a malformed LSOA code.", "a nine-character ONS code such as E01010520")
-    bad_rows("LSOA name", _malformed(_distinct(table, "LSOA name"), _LSOA_NAME, _GOOD_LSOA_NAMES),
-             "holds a malformed LSOA name.", "a name like 'Wolverhampton 020A'")
-    code_nulls, name_nulls = table.column("LSOA code").null_count, table.column("LSOA name").null_count
+        bad_rows(
+            column,
+            [None] if table.column(column).null_count else [],
+            "is blank.",
+            "the force's name",
+        )
+    bad_rows(
+        "LSOA code",
+        _malformed(_distinct(table, "LSOA code"), _LSOA_CODE, _GOOD_LSOA_CODES),
+        "holds a malformed LSOA code.",
+        "a nine-character ONS code such as E01010520",
+    )
+    bad_rows(
+        "LSOA name",
+        _malformed(_distinct(table, "LSOA name"), _LSOA_NAME, _GOOD_LSOA_NAMES),
+        "holds a malformed LSOA name.",
+        "a name like 'Wolverhampton 020A'",
+    )
+    code_nulls, name_nulls = (
+        table.column("LSOA code").null_count,
+        table.column("LSOA name").null_count,
+    )
     if code_nulls == name_nulls == 0:
         return problems
     code_null = pc.is_null(table.column("LSOA code"))
@@ -505,8 +571,16 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
     mismatch = np.flatnonzero(pc.not_equal(code_null, name_null).to_numpy(zero_copy_only=False))
     for row in mismatch[:_MAX_PROBLEMS_PER_FILE]:
         blank = "LSOA name" if name_null[int(row)].as_py() else "LSOA code"
-        problems.append(Problem(label, "has an LSOA code or an LSOA name but not both.", row=int(row) + 2,
-                                column=blank, expected="both blank or both filled", found="a blank cell"))
+        problems.append(
+            Problem(
+                label,
+                "has an LSOA code or an LSOA name but not both.",
+                row=int(row) + 2,
+                column=blank,
+                expected="both blank or both filled",
+                found="a blank cell",
+            )
+        )
     return problems
 
 
@@ -556,8 +630,13 @@ def _diagnose(data: bytes, label: str) -> list[Problem]:
         line = reader.line_num
         if len(fields) != len(STREET_COLUMNS):
             problems.append(
-                Problem(label, "has a row with the wrong number of fields.", row=line,
-                        expected=f"{len(STREET_COLUMNS)} fields", found=f"{len(fields)} ({','.join(fields)[:80]!r})")
+                Problem(
+                    label,
+                    "has a row with the wrong number of fields.",
+                    row=line,
+                    expected=f"{len(STREET_COLUMNS)} fields",
+                    found=f"{len(fields)} ({','.join(fields)[:80]!r})",
+                )
             )
         else:
             for column in ("Longitude", "Latitude"):
@@ -566,9 +645,16 @@ def _diagnose(data: bytes, label: str) -> list[Problem]:
                     try:
                         float(value)
                     except ValueError:
-                        problems.append(Problem(label, "holds a value that is not a number.", row=line,
-                                                column=column, expected="a decimal number or a blank cell",
-                                                found=repr(value)))
+                        problems.append(
+                            Problem(
+                                label,
+                                "holds a value that is not a number.",
+                                row=line,
+                                column=column,
+                                expected="a decimal number or a blank cell",
+                                found=repr(value),
+                            )
+                        )
         if len(problems) >= _MAX_PROBLEMS_PER_FILE:
             problems.append(Problem(label, "stopped after the problems above; there may be more."))
             break
@@ -585,8 +671,14 @@ def _diagnose_utf8(data: bytes, label: str) -> list[Problem]:
         fields_before = next(csv.reader([before]), [""]) if before else [""]
         column = STREET_COLUMNS[min(len(fields_before), len(STREET_COLUMNS)) - 1]
         return [
-            Problem(label, "is not UTF-8 text.", row=line, column=column, expected="UTF-8",
-                    found=f"the byte(s) {data[exc.start:exc.end]!r}")
+            Problem(
+                label,
+                "is not UTF-8 text.",
+                row=line,
+                column=column,
+                expected="UTF-8",
+                found=f"the byte(s) {data[exc.start : exc.end]!r}",
+            )
         ]
     return []
 
@@ -594,7 +686,9 @@ def _diagnose_utf8(data: bytes, label: str) -> list[Problem]:
 def _raise(problems: list[Problem]) -> None:
     if len(problems) == 1:
         p = problems[0]
-        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
+        raise InputError(
+            p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found
+        )
     if problems:
         raise ValidationFailed(problems)
 
@@ -640,8 +734,20 @@ def with_source(table: pa.Table, sf: StreetFile) -> pa.Table:
 # the API's crimes-street JSON
 
 API_COLUMNS = (
-    "api_id", "crime_id", "month", "category", "crime_type", "location_type", "location_subtype",
-    "longitude", "latitude", "location", "street_id", "last_outcome", "context", "source_file",
+    "api_id",
+    "crime_id",
+    "month",
+    "category",
+    "crime_type",
+    "location_type",
+    "location_subtype",
+    "longitude",
+    "latitude",
+    "location",
+    "street_id",
+    "last_outcome",
+    "context",
+    "source_file",
 )
 
 
@@ -675,27 +781,54 @@ def read_api_json(paths: str | Path | Iterable[str | Path]) -> ApiRead:
         try:
             records = json.loads(path.read_bytes().decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
-            problems.append(Problem(path, "is not UTF-8 text.", expected="UTF-8", found=repr(exc.object[exc.start:exc.end])))
+            problems.append(
+                Problem(
+                    path,
+                    "is not UTF-8 text.",
+                    expected="UTF-8",
+                    found=repr(exc.object[exc.start : exc.end]),
+                )
+            )
             continue
         except json.JSONDecodeError as exc:
             problems.append(Problem(path, f"is not valid JSON ({exc.msg}).", row=exc.lineno))
             continue
         if not isinstance(records, list):
-            problems.append(Problem(path, "is not a crimes-street response.", expected="a JSON array of crimes", found=type(records).__name__))
+            problems.append(
+                Problem(
+                    path,
+                    "is not a crimes-street response.",
+                    expected="a JSON array of crimes",
+                    found=type(records).__name__,
+                )
+            )
             continue
         for i, rec in enumerate(records, start=1):
             try:
                 rows.append(_api_row(rec, path))
             except (KeyError, TypeError, ValueError) as exc:
-                problems.append(Problem(path, f"record {i} is not a crimes-street record ({exc}).",
-                                        column=str(exc.args[0]) if isinstance(exc, KeyError) else None))
+                problems.append(
+                    Problem(
+                        path,
+                        f"record {i} is not a crimes-street record ({exc}).",
+                        column=str(exc.args[0]) if isinstance(exc, KeyError) else None,
+                    )
+                )
             if len(problems) >= _MAX_PROBLEMS_PER_FILE * 5:
                 break
     _raise(problems)
     df = pd.DataFrame.from_records(rows, columns=list(API_COLUMNS))
     read = len(df)
     df = df.drop_duplicates("api_id", keep="first", ignore_index=True)
-    for column in ("month", "category", "crime_type", "location_type", "location_subtype", "last_outcome", "source_file"):
+    for column in (
+        "month",
+        "category",
+        "crime_type",
+        "location_type",
+        "location_subtype",
+        "last_outcome",
+        "source_file",
+    ):
         df[column] = df[column].astype("category")
     df["api_id"] = df["api_id"].astype("int64")
     return ApiRead(df, read, read - len(df))
@@ -704,7 +837,9 @@ def read_api_json(paths: str | Path | Iterable[str | Path]) -> ApiRead:
 def _api_row(rec: dict, path: Path) -> tuple:
     slug = rec["category"]
     if slug not in API_CATEGORY_LABELS:
-        raise ValueError(f"unknown category slug {slug!r}; expected one of {', '.join(API_CATEGORY_LABELS)}")
+        raise ValueError(
+            f"unknown category slug {slug!r}; expected one of {', '.join(API_CATEGORY_LABELS)}"
+        )
     month = rec["month"]
     if not isinstance(month, str) or not _MONTH_FOLDER.match(month):
         raise ValueError(f"month {month!r} is not YYYY-MM")
