@@ -151,9 +151,9 @@ def ingest_police(
         "schema_version": SCHEMA_VERSION,
         "source": _rel(paths.police, paths.data_dir),
         "options": options,
-        "inputs": inputs,
+        "inputs": _with_rows(inputs, files := _file_entries(found, recon, paths.police)),
         "ignored": [_rel_text(i, paths.police) for i in found.ignored],
-        "files": _file_entries(found, recon, paths.police),
+        "files": files,
         "forces": forces,
         "totals": {k: int(v) for k, v in recon.sum().items()},
         "output": {
@@ -512,6 +512,14 @@ def _file_entries(found: policeuk.StreetFiles, recon: pd.DataFrame, root: Path) 
             }
         )
     return entries
+
+
+def _with_rows(inputs: list[dict], files: list[dict]) -> list[dict]:
+    """Each input with the rows read from it (``None`` for a file that is not street data)."""
+    rows: dict[str, int] = {}
+    for f in files:
+        rows[f["input"]] = rows.get(f["input"], 0) + f["rows_read"]
+    return [{**i, "rows": rows.get(i["path"])} for i in inputs]
 
 
 def _reconciliation_frame(files: list[dict]) -> pd.DataFrame:

@@ -74,6 +74,11 @@ def test_manifest_records_inputs_and_reconciliation(paths):
         rel = f.relative_to(TREE).as_posix()
         assert inputs[rel]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
         assert inputs[rel]["size"] == f.stat().st_size
+    # data lines per file: 6, 10 and 5 (tests/data/police/README.md)
+    assert [
+        inputs[f"{m}/{m}-west-midlands-street.csv"]["rows"]
+        for m in ("2018-03", "2018-04", "2019-03")
+    ] == [6, 10, 5]
     files = {f["month"]: f for f in entry["files"]}
     # 2018-04: 10 lines read, 1 duplicate, 9 kept; of those 2 ASB, 1 no location, 1 outside
     april = files["2018-04"]
