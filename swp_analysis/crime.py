@@ -40,19 +40,12 @@ def recorded_crime(
     df: pd.DataFrame, area: str | None = None, fiscal_year: str | None = None
 ) -> pd.DataFrame:
     """Kept, non-ASB records located in the force's own authorities, for an area and year."""
-    mask = _crime_mask(df)
-    if area is not None:
-        _check_area(df, area)
-        mask &= (df["area"] == area).to_numpy()
-    if fiscal_year is not None:
-        _check_year(df, fiscal_year)
-        mask &= (df["fiscal_year"] == fiscal_year).to_numpy()
-    return df.loc[mask]
+    return df.loc[_selection(df, area, fiscal_year)]
 
 
 def total_recorded_crime(df: pd.DataFrame, area: str, fiscal_year: str) -> int:
     """Total recorded crime (excluding anti-social behaviour) in ``area`` in ``fiscal_year``."""
-    return int(len(recorded_crime(df, area, fiscal_year)))
+    return int(_selection(df, area, fiscal_year).sum())
 
 
 def trc_change(df: pd.DataFrame, area: str, fiscal_year: str) -> metrics.ChangeSummary:
@@ -68,8 +61,7 @@ def crime_type_shares(df: pd.DataFrame, area: str, fiscal_year: str) -> pd.DataF
     Index ``crime_type``; rows sorted by rank (ties share a rank, see
     :func:`metrics.rank_contributors`). Types with no record that year are left out.
     """
-    crimes = recorded_crime(df, area, fiscal_year)
-    counts = crimes["crime_type"].astype(str).value_counts(sort=False)
+    counts = _counts_by(df["crime_type"], _selection(df, area, fiscal_year))
     counts = counts[counts > 0].sort_index().astype("int64")
     counts.index.name = "crime_type"
     if counts.empty:
@@ -92,7 +84,7 @@ def monthly_counts(df: pd.DataFrame, area: str, fiscal_years: list[str]) -> pd.D
     months = [m for fy in fiscal_years for m in metrics.fiscal_year_months(fy)]
     stamps = pd.to_datetime(pd.Index(months), format="%Y-%m").astype("datetime64[s]")
     ok_in_area = (df["location_status"] == "ok").to_numpy() & (df["area"] == area).to_numpy()
-    forces = set(df.loc[ok_in_area, "force"].astype(str).unique())
+    forces = _present(df["force"], ok_in_area)
     in_force = df["force"].isin(forces).to_numpy()
     with_file = set(pd.DatetimeIndex(df.loc[in_force, "month"].unique()).astype("datetime64[s]"))
     crimes = df.loc[_crime_mask(df) & ok_in_area, "month"]
@@ -131,30 +123,19 @@ def peer_table(
     _check_year(df, fiscal_year)
     _check_year(df, before_year)
     of_force = (df["force"] == force).to_numpy()
-    authorities = sorted(
-        set(
-            df.loc[of_force & (df["location_status"] == "ok").to_numpy(), "area"]
-            .astype(str)
-            .unique()
-        )
-        | set(FORCE_AUTHORITIES.get(force, ()))
-    )
+    located = of_force & (df["location_status"] == "ok").to_numpy()
+    authorities = sorted(set(_present(df["area"], located)) | set(FORCE_AUTHORITIES.get(force, ())))
     mask = _crime_mask(df) & of_force
     if crime_type is not None:
-        known = set(df["crime_type"].astype(str).unique())
+        known = _present(df["crime_type"])
         if crime_type not in known:
-            raise ValueError(
-                f"no crime type {crime_type!r}; the data hold {', '.join(sorted(known))}"
-            )
+            raise ValueError(f"no crime type {crime_type!r}; the data hold {', '.join(known)}")
         mask &= (df["crime_type"] == crime_type).to_numpy()
-    chosen = df.loc[mask, ["area", "fiscal_year"]].astype(str)
 
     def counts(year: str) -> pd.Series:
-        return (
-            chosen.loc[chosen["fiscal_year"] == year, "area"]
-            .value_counts()
-            .reindex(authorities, fill_value=0)
-        )
+        in_year = mask & (df["fiscal_year"] == year).to_numpy()
+        found = _counts_by(df["area"], in_year)
+        return found.reindex(authorities, fill_value=0)
 
     table = pd.DataFrame({"count_before": counts(before_year), "count_now": counts(fiscal_year)})
     table.index.name = "area"
@@ -185,8 +166,7 @@ def peer_table(
 
 def areas_present(df: pd.DataFrame) -> list[str]:
     """The authorities with at least one record located in their own force's area, sorted."""
-    ok = (df["location_status"] == "ok").to_numpy()
-    return sorted(df.loc[ok, "area"].dropna().astype(str).unique())
+    return _present(df["area"], (df["location_status"] == "ok").to_numpy())
 
 
 def asb_count(df: pd.DataFrame, area: str, fiscal_year: str) -> int:
@@ -205,11 +185,49 @@ def asb_count(df: pd.DataFrame, area: str, fiscal_year: str) -> int:
 # --------------------------------------------------------------------------------------------
 
 
+def _selection(df: pd.DataFrame, area: str | None, fiscal_year: str | None) -> np.ndarray:
+    mask = _crime_mask(df)
+    if area is not None:
+        _check_area(df, area)
+        mask &= (df["area"] == area).to_numpy()
+    if fiscal_year is not None:
+        _check_year(df, fiscal_year)
+        mask &= (df["fiscal_year"] == fiscal_year).to_numpy()
+    return mask
+
+
+def _present(column: pd.Series, mask: np.ndarray | None = None) -> list[str]:
+    """The distinct values of ``column`` (where ``mask``), sorted; by code for a categorical."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        if mask is not None:
+            codes = codes[mask]
+        used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+        return sorted(str(c) for c in column.cat.categories[used])
+    values = column if mask is None else column[mask]
+    return sorted(values.dropna().astype(str).unique())
+
+
+def _counts_by(column: pd.Series, mask: np.ndarray) -> pd.Series:
+    """Rows per value of ``column`` where ``mask`` (values with none left out)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()[mask]
+        n = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
+        out = pd.Series(n, index=column.cat.categories.astype(str), dtype="int64")
+        return out[out > 0]
+    return column[mask].astype(str).value_counts().astype("int64")
+
+
 def _crime_mask(df: pd.DataFrame) -> np.ndarray:
     return ~df["is_asb"].to_numpy(dtype=bool) & (df["location_status"] == "ok").to_numpy()
 
 
 def _check_area(df: pd.DataFrame, area: str) -> None:
+    if (
+        _is_present(df["area"], area)
+        and ((df["location_status"] == "ok").to_numpy() & (df["area"] == area).to_numpy()).any()
+    ):
+        return
     present = areas_present(df)
     if area not in present:
         raise ValueError(
@@ -219,7 +237,9 @@ def _check_area(df: pd.DataFrame, area: str) -> None:
 
 def _check_year(df: pd.DataFrame, fiscal_year: str) -> None:
     metrics.previous_year(fiscal_year)  # a ValueError for a malformed label
-    years = sorted(df["fiscal_year"].dropna().astype(str).unique())
+    if _is_present(df["fiscal_year"], fiscal_year) and (df["fiscal_year"] == fiscal_year).any():
+        return
+    years = _present(df["fiscal_year"])
     if fiscal_year not in years:
         raise ValueError(
             f"the police data hold no records for {fiscal_year}; "
@@ -227,8 +247,14 @@ def _check_year(df: pd.DataFrame, fiscal_year: str) -> None:
         )
 
 
+def _is_present(column: pd.Series, value: str) -> bool:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return value in column.cat.categories
+    return True
+
+
 def _choose_force(df: pd.DataFrame, force: str | None, area: str | None) -> str:
-    forces = sorted(df["force"].dropna().astype(str).unique())
+    forces = _present(df["force"])
     if force is not None:
         if force not in forces:
             raise ValueError(
@@ -238,7 +264,7 @@ def _choose_force(df: pd.DataFrame, force: str | None, area: str | None) -> str:
     if area is not None:
         _check_area(df, area)
         ok = (df["location_status"] == "ok").to_numpy() & (df["area"] == area).to_numpy()
-        holding = sorted(df.loc[ok, "force"].astype(str).unique())
+        holding = _present(df["force"], ok)
         return holding[0]
     if len(forces) != 1:
         raise ValueError(
