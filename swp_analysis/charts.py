@@ -220,7 +220,8 @@ def contributors(shares: pd.DataFrame, area: str, fiscal_year: str, top: int = 1
     first = data.index[0]
     title = f"{first} was the largest share of recorded crime in {area}"
     ax.set_title(title)
-    parts = [f"{idx} {row.share:.1%} ({metrics.ordinal(int(row.rank))})" for idx, row in data.iterrows()]
+    parts = [f"{idx} {row['share']:.1%} ({metrics.ordinal(int(row['rank']))})"
+             for idx, row in data.iterrows()]
     alt = (f"Horizontal bar chart of the share of total recorded crime in {area}, {fiscal_year}, "
            f"by crime type, largest first: {'; '.join(parts)}.")
     return Chart(fig, title, alt)

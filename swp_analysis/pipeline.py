@@ -90,7 +90,10 @@ def _interpreter_kernel_manager():
         @property
         def kernel_spec(self):  # type: ignore[override]
             return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                # log_level=ERROR: the kernel's start-up warnings (e.g. about TCP on loopback)
+                # would otherwise interleave with the build's progress lines; errors still show.
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                      "--IPKernelApp.log_level=ERROR"],
                 display_name=f"Python {platform.python_version()} (swp-analysis)",
                 language=KERNEL_LANGUAGE,
                 env={"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},

@@ -211,25 +211,36 @@ class ReportData:
         return metrics.suggest_rating(results), lines
 
     def objectives_table(self) -> pd.DataFrame:
-        """Every objective with the lead's rating, the evidence and whether they disagree."""
+        """Every objective with the lead's rating, the evidence and whether they agree.
+
+        Columns: Priority, Objective, Delivery rating (Html badge), Evidence (text),
+        Evidence suggests (Html badge or words), Check (words), Disagrees (bool).
+        """
+        columns = ["Priority", "Objective", "Delivery rating", "Evidence", "Evidence suggests",
+                   "Check", "Disagrees"]
         rows = []
         if self.content is None:
-            return pd.DataFrame(columns=["Priority", "Objective", "Delivery rating", "Evidence",
-                                         "Evidence suggests", "Check"])
+            return pd.DataFrame(columns=columns)
         for priority, objective in self.content.objectives():
             suggested, lines = self.objective_evidence(objective)
             disagree = metrics.rating_disagrees(objective.rating, suggested)
+            if suggested is None:
+                check = "No linked indicator has a target: the rating rests on the narrative"
+            elif disagree:
+                check = (f"Flag: the rating is more positive than the evidence "
+                         f"({suggested.label})")
+            else:
+                check = f"Consistent with the evidence ({suggested.label})"
             rows.append({
                 "Priority": priority.title,
                 "Objective": objective.title,
                 "Delivery rating": display.rating(objective.rating),
                 "Evidence": "; ".join(lines) if lines else "No indicator linked",
-                "Evidence suggests": display.rating(suggested) if suggested else
-                "no target to judge by",
-                "Check": "Rating more positive than the evidence: ask the lead" if disagree
-                else "Consistent",
+                "Evidence suggests": display.rating(suggested) if suggested else "no target",
+                "Check": check,
+                "Disagrees": disagree,
             })
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=columns)
 
     def objective(self, objective_id: str) -> Html:
         """One objective as the reference report shows it: heading, rating, narrative, stories."""
@@ -442,21 +453,32 @@ class ReportData:
         return Html("".join(parts))
 
     def objectives_table_html(self) -> Html:
+        """One table per priority: objective, the lead's rating, the evidence and the check."""
         df = self.objectives_table()
         if df.empty:
             return display.paragraph("No objectives or ratings supplied.", "swp-missing")
-        return display.table(df.set_index("Objective"), f"Delivery ratings, {self.year}",
-                             note="The rating is the lead's judgement; \u201cEvidence suggests\u201d "
-                                  "is what the linked indicators say against their targets.")
+        n_flag = int(df["Disagrees"].sum())
+        parts = [display.paragraph(
+            f"{len(df)} objectives are rated. {n_flag} rating{'s are' if n_flag != 1 else ' is'} "
+            "more positive than the linked indicators suggest." if n_flag else
+            f"{len(df)} objectives are rated; no rating is more positive than its linked "
+            "indicators suggest.").markup]
+        for priority, part in df.groupby("Priority", sort=False):
+            table = part[["Objective", "Delivery rating", "Evidence", "Check"]].set_index("Objective")
+            parts.append(display.table(table, f"{priority}: delivery ratings and evidence").markup)
+        parts.append(display.paragraph(
+            "The rating is the lead's judgement. The check compares it with what the linked "
+            "indicators say against their targets.", "swp-note").markup)
+        return Html("".join(parts))
 
     def next_year_table(self) -> Html:
         ny = self.content.next_year if self.content is not None else None
         if ny is None:
             return display.paragraph("Next year's priorities have not been supplied.",
                                      "swp-missing")
-        parts = [f"<h3>{display.escape(ny.title)}</h3>"]
+        parts = [display.heading(ny.title, 2, "next-year-priorities").markup]
         for row in ny.rows:
-            parts.append(f"<h4>{display.escape(row.priority)}</h4>")
+            parts.append(f"<h3>{display.escape(row.priority)}</h3>")
             parts.append(display.bullets(row.items).markup)
         return Html("".join(parts))
 

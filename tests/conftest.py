@@ -48,3 +48,11 @@ def built(sample_dir, tmp_path_factory):
     lines: list[str] = []
     result = pipeline.build("2018-19", "Wolverhampton", sample_dir, reports, say=lines.append)
     return result, reports, lines
+
+
+@pytest.fixture(scope="session")
+def police_context(sample_dir) -> dict:
+    """The police placeholders (``{{ police.trc.change }}`` ...) computed from the sample."""
+    from swp_analysis.report import load
+
+    return {"police": load("2018-19", "Wolverhampton", sample_dir).police_figures}

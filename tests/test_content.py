@@ -295,9 +295,9 @@ def test_numbers_typed_into_prose_are_warned_about(context):
     assert "{{ dv_reports.value }}" in problems[0].expected
 
 
-def test_the_bundled_narrative_has_no_typed_numbers_and_no_unknown_placeholders():
+def test_the_bundled_narrative_has_no_typed_numbers_and_no_unknown_placeholders(police_context):
     content = load_content(BUNDLED, YEAR)
-    context = build_context(load_register(BUNDLED), YEAR, content.area)
+    context = build_context(load_register(BUNDLED), YEAR, content.area, extra=police_context)
     assert content.check(context) == []
 
 
@@ -418,9 +418,9 @@ def test_bundled_content_follows_the_reference_report():
     assert focus == ["Beats a bar", "PACT"]
 
 
-def test_bundled_narrative_renders_the_recomputed_figures():
+def test_bundled_narrative_renders_the_recomputed_figures(police_context):
     content = load_content(BUNDLED, YEAR)
-    context = build_context(load_register(BUNDLED), YEAR, "Wolverhampton")
+    context = build_context(load_register(BUNDLED), YEAR, "Wolverhampton", extra=police_context)
     da = content.render("rv-cultural-acceptance.md", context)
     pct = (6858 - 6361) / 6361 * 100
     assert f"an increase of {pct:.1f}% (6,361 to 6,858)" in da  # not the printed 4.7%
@@ -488,7 +488,7 @@ def test_new_year_needs_a_later_fiscal_year(data_copy):
         new_year(data_copy, "2015-16", "2016-17")
 
 
-def test_new_year_on_the_bundled_content(tmp_path):
+def test_new_year_on_the_bundled_content(tmp_path, police_context):
     shutil.copytree(BUNDLED.data_dir / "raw", tmp_path / "data" / "raw")
     paths = DataPaths.from_arg(tmp_path / "data")
     rows = new_year(paths, YEAR, "2019-20")
@@ -496,7 +496,8 @@ def test_new_year_on_the_bundled_content(tmp_path):
     assert "reoffending_rate, Wolverhampton, 2017-18" in rows
     assert "reoffending_rate_national, National, 2017-18" in rows
     content = load_content(paths, "2019-20")
-    context = build_context(load_register(paths), "2019-20", "Wolverhampton")
+    # police placeholders: the shape only (the sample has no 2019-20 police data)
+    context = build_context(load_register(paths), "2019-20", "Wolverhampton", extra=police_context)
     assert [p for p in content.check(context) if p.severity == "error"] == []
     text = content.render("rv-cultural-acceptance.md", context)
     assert "not supplied" in text  # missing figures say so; never zero, never a crash
