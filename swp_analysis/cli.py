@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from . import pipeline
 
     pipeline.build(args.year, args.area, args.data_dir, args.reports_dir, jobs=args.jobs,
-                   force=args.force, say=_say)
+                   force=args.force, say=_say, notebooks=args.notebooks_dir)
     return 0
 
 
@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports-dir", default=None, help="where reports go (default: reports/)")
     p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
     p.add_argument("--force", action="store_true", help="re-execute every notebook")
+    p.add_argument("--notebooks-dir", default=None,
+                   help="folder of the report's notebooks (default: the repository's notebooks/)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check every input and report all problems together")

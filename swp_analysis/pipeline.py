@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
 
 from . import __version__
 from .errors import BuildFailed
@@ -202,7 +201,7 @@ def inputs_fingerprint(paths: DataPaths) -> dict[str, str]:
 # Combining and exporting.
 
 
-def _strip_for_report(nb: nbformat.NotebookNode) -> list:
+def _strip_for_report(nb) -> list:
     """The cells a board member sees: no parameters, no streams, no empty code cells."""
     cells = []
     for cell in nb.cells:
@@ -217,8 +216,10 @@ def _strip_for_report(nb: nbformat.NotebookNode) -> list:
     return cells
 
 
-def combine(executed: dict[str, Path], title: str) -> nbformat.NotebookNode:
+def combine(executed: dict[str, Path], title: str):
     """One notebook: the summary with the priority chapters and data quality spliced in."""
+    import nbformat  # imported on use: it costs about a second (jsonschema)
+
     nbs = {name: nbformat.read(str(path), as_version=4) for name, path in executed.items()}
     summary = nbs[SUMMARY]
     cells = []
@@ -235,7 +236,7 @@ def combine(executed: dict[str, Path], title: str) -> nbformat.NotebookNode:
     return combined
 
 
-def contents_list(nb: nbformat.NotebookNode) -> list[dict]:
+def contents_list(nb) -> list[dict]:
     """Every level-2 heading in document order: markdown cells and headings in HTML outputs.
 
     Markdown headings get the id nbconvert gives them; headings built by
@@ -285,7 +286,7 @@ class Exporter:
             sanitize_html=False,  # every output is built escaped by swp_analysis.display
         )
 
-    def export(self, nb: nbformat.NotebookNode, context: dict) -> str:
+    def export(self, nb, context: dict) -> str:
         body, _ = self._exporter.from_notebook_node(nb, resources={"swp": context})
         return body
 
@@ -300,6 +301,7 @@ class BuildResult:
     manifest: Path
     executed: list[Executed] = field(default_factory=list)
     seconds: float = 0.0
+    up_to_date: bool = False
 
 
 def _git_commit(root: Path) -> str | None:
@@ -333,6 +335,7 @@ def build(
     force: bool = False,
     say: Callable[[str], None] = print,
     build_time: dt.datetime | None = None,
+    notebooks: str | Path | None = None,
 ) -> BuildResult:
     """Build ``reports/<year>/<area-slug>/annual-summary.html`` from the data folder."""
     from . import checks, ingest
@@ -346,37 +349,32 @@ def build(
     jobs = jobs or os.cpu_count() or 1
     build_time = build_time or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
+    nb_dir = Path(notebooks).resolve() if notebooks else notebooks_dir()
+
+    step = time.perf_counter()
+    ingested = ingest.ingest_police(paths, progress=lambda m: say(f"  {m}"))
+    say(f"ingest: {'unchanged police files, cached table used' if ingested.cached else 'police files read'}"
+        f" ({time.perf_counter() - step:.1f}s)")
+
+    params = {"year": year, "area": area, "data_dir": str(paths.data_dir)}
+    keys = notebook_keys(nb_dir, params, paths)
+    build_key = _sha256_bytes(json.dumps(keys, sort_keys=True).encode())
+    if not force and _up_to_date(out_dir, build_key):
+        say(f"up to date: {out_dir / 'annual-summary.html'} was built from these inputs, "
+            f"notebooks and library ({time.perf_counter() - t0:.1f}s; --force rebuilds)")
+        return BuildResult(out_dir / "annual-summary.html", out_dir / "manifest.json", [],
+                           time.perf_counter() - t0, up_to_date=True)
+
     step = time.perf_counter()
     warnings = checks.validate(paths, year, area)
     say(f"validate: {len(warnings)} warning(s) ({time.perf_counter() - step:.1f}s)")
     for w in warnings:
         say(f"  warning: {w}")
 
-    step = time.perf_counter()
-    ingested = ingest.ingest_police(paths, progress=lambda m: say(f"  {m}"))
-    say(f"ingest: {'from cache' if getattr(ingested, 'cached', False) else 'read police files'}"
-        f" ({time.perf_counter() - step:.1f}s)")
-    checks.check_area(paths, area)
-
-    params = {"year": year, "area": area, "data_dir": str(paths.data_dir)}
-    lib = library_fingerprint()
-    inputs = inputs_fingerprint(paths)
-    inputs_key = _sha256_bytes(json.dumps(inputs, sort_keys=True).encode())
-    nb_dir = notebooks_dir()
-
     reports.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{area_slug(area)}-{year}-", dir=reports))
     try:
         (staging / "notebooks").mkdir()
-        keys: dict[str, str] = {}
-        for spec in NOTEBOOKS:
-            source = nb_dir / f"{spec.name}.ipynb"
-            if not source.is_file():
-                raise BuildFailed(f"Notebook {source} is missing.")
-            parts = [notebook_fingerprint(source), json.dumps(params, sort_keys=True), inputs_key,
-                     lib, *[keys[d] for d in spec.depends_on]]
-            keys[spec.name] = _sha256_bytes("\n".join(parts).encode())
-
         executed = _execute_all(nb_dir, staging / "notebooks", params, keys, cache_dir, jobs,
                                 force, say, failed_dir=out_dir / "failed")
 
@@ -402,7 +400,9 @@ def build(
             "swp_analysis_version": __version__,
             "git_commit": _git_commit(root),
             "versions": _versions(),
-            "inputs": inputs,
+            "inputs": inputs_fingerprint(paths),
+            "build_key": build_key,
+            "html_sha256": _sha256_bytes(html.encode("utf-8")),
             "police": ingest.read_manifest(paths).get("police", {}),
             "warnings": [str(w) for w in warnings],
             "notebooks": {
@@ -420,6 +420,33 @@ def build(
     say(f"built {out_dir / 'annual-summary.html'} in {total:.1f}s "
         f"({len(executed) - n_cached} notebook(s) executed, {n_cached} from cache)")
     return BuildResult(out_dir / "annual-summary.html", out_dir / "manifest.json", executed, total)
+
+
+def notebook_keys(nb_dir: Path, params: dict, paths: DataPaths) -> dict[str, str]:
+    """Each notebook's cache key: its source, the parameters, the inputs, the library, and the
+    keys of the notebooks it depends on."""
+    inputs_key = _sha256_bytes(json.dumps(inputs_fingerprint(paths), sort_keys=True).encode())
+    lib = library_fingerprint()
+    keys: dict[str, str] = {}
+    for spec in NOTEBOOKS:
+        source = nb_dir / f"{spec.name}.ipynb"
+        if not source.is_file():
+            raise BuildFailed(f"Notebook {source} is missing.")
+        parts = [notebook_fingerprint(source), json.dumps(params, sort_keys=True), inputs_key,
+                 lib, *[keys[d] for d in spec.depends_on]]
+        keys[spec.name] = _sha256_bytes("\n".join(parts).encode())
+    return keys
+
+
+def _up_to_date(out_dir: Path, build_key: str) -> bool:
+    """True when the published report was built with this key and is intact."""
+    try:
+        manifest = json.loads((out_dir / "manifest.json").read_text())
+        html = (out_dir / "annual-summary.html").read_bytes()
+    except (OSError, ValueError):
+        return False
+    return manifest.get("build_key") == build_key and manifest.get("html_sha256") == \
+        _sha256_bytes(html)
 
 
 def _publish(staging: Path, out_dir: Path) -> None:

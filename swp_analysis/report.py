@@ -8,7 +8,7 @@ so a notebook that needs no police data never reads it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -145,8 +145,10 @@ class ReportData:
         """Everything a narrative placeholder can name (register indicators and police)."""
         from .content import build_context
 
+        # Police figures are computed only if a narrative names one (``{{ police.trc }}``),
+        # so a chapter without police placeholders never reads the police table.
         return build_context(self.register, self.year, self.area,
-                             extra={"police": self.police_figures})
+                             extra={"police": LazyMapping(lambda: self.police_figures)})
 
     def narrative(self, file: str) -> Html:
         """A Markdown narrative file of this year's content, placeholders filled, as HTML."""
@@ -585,6 +587,28 @@ def police_claims(data: ReportData):
         return None
 
     return figure
+
+
+class LazyMapping(Mapping):
+    """A read-only mapping whose contents are computed on first access."""
+
+    def __init__(self, compute: Callable[[], Mapping]) -> None:
+        self._compute = compute
+        self._data: Mapping | None = None
+
+    def _get(self) -> Mapping:
+        if self._data is None:
+            self._data = self._compute()
+        return self._data
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 def _slug(name: str) -> str:
