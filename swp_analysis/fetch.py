@@ -51,6 +51,9 @@ What a lead needs from that choice is handled here:
   A proxy is taken from the usual ``HTTPS_PROXY``/``HTTP_PROXY`` environment variables.
 * **Months already present are skipped** (in any form the reader accepts: the CSV, a ``.gz``
   copy, or inside an archive zip dropped into the police folder), unless ``overwrite=True``.
+  A month whose file is still the synthetic sample ``swp sample-data`` wrote (same name as the
+  published file, recorded in ``data/raw/.sample-data.json``) is not silently "present": the
+  fetch stops and says how to remove the sample, so real and synthetic data are never mixed.
 
 Importing this module downloads nothing.
 """
@@ -62,6 +65,7 @@ import datetime as dt
 import difflib
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -85,6 +89,9 @@ DEFAULT_ARCHIVE_URL = "https://data.police.uk/data/archive"
 
 ARCHIVE_MONTHS = 36
 """How many months an archive holds (the month it is named for and the 35 before it)."""
+
+SAMPLE_MARKER = ".sample-data.json"
+"""The record ``swp sample-data`` leaves in ``data/raw`` of the synthetic files it wrote."""
 
 LOG_NAME = "fetch-log.txt"
 """The provenance log written in the police folder (one line per file fetched)."""
@@ -284,6 +291,16 @@ def fetch_police(
             result.skipped.append((month, where))
         else:
             pending.append(month)
+    synthetic = _synthetic_sample(paths, [where for _, where in result.skipped])
+    if synthetic:
+        shown = ", ".join(m for m, where in result.skipped if where in synthetic)
+        raise SwpError(
+            f"The police data folder holds the synthetic sample made by `swp sample-data` for "
+            f"{len(synthetic)} of these months ({shown}); {paths.raw / SAMPLE_MARKER} records "
+            "it. Real and synthetic police files must not be mixed in one report. Delete (or "
+            f"move aside) {paths.police} and {paths.raw / SAMPLE_MARKER}, then fetch again; or "
+            "fetch with --overwrite to replace just those months with the published files."
+        )
     say(
         f"{force} {months[0]} to {months[-1]}: {len(pending)} month(s) to fetch, "
         f"{len(result.skipped)} already present"
@@ -327,6 +344,33 @@ def fetch_police(
 
 def _target(paths: DataPaths, month: str, force: str) -> Path:
     return paths.police / month / f"{month}-{force}-street.csv"
+
+
+def _synthetic_sample(paths: DataPaths, wheres: list[str]) -> set[str]:
+    """Those of ``wheres`` that are files of the synthetic sample, unchanged since it was made.
+
+    ``swp sample-data`` writes its police files under the names the published files have, and
+    records each one's sha256 in ``raw/.sample-data.json``; a file whose content still has
+    that sha256 is synthetic.
+    """
+    marker = paths.raw / SAMPLE_MARKER
+    if not wheres or not marker.is_file():
+        return set()
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8")).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return set()
+    found = set()
+    for where in wheres:
+        path = Path(where)
+        try:
+            entry = recorded.get(path.relative_to(paths.raw).as_posix())
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and path.is_file() and \
+                entry.get("sha256") == hashlib.sha256(path.read_bytes()).hexdigest():
+            found.add(where)
+    return found
 
 
 def _existing_copies(police: Path, force: str) -> dict[str, str]:

@@ -650,3 +650,24 @@ def test_importing_the_module_downloads_nothing():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_synthetic_sample_is_not_mistaken_for_published_files(paths, server, wm_archive):
+    """`swp sample-data` writes files under the published names; fetching over them must not
+    skip them as "present", or a report would mix synthetic and real months."""
+    from swp_analysis import sample_data
+
+    sample_data.generate(paths.data_dir, start="2020-02", end="2020-03")
+    data, members = wm_archive
+    server.publish("2020-03", data)
+
+    with pytest.raises(SwpError, match="synthetic sample") as caught:
+        run(paths, server, "west-midlands", "2020-01", "2020-03")
+    assert "2020-02, 2020-03" in str(caught.value) and ".sample-data.json" in str(caught.value)
+    assert server.log == []
+
+    result, _ = run(paths, server, "west-midlands", "2020-01", "2020-03", overwrite=True)
+    assert [f.month for f in result.fetched] == ["2020-01", "2020-02", "2020-03"]
+    for month in ("2020-02", "2020-03"):
+        path = paths.police / month / f"{month}-west-midlands-street.csv"
+        assert path.read_bytes() == members[f"{month}/{month}-west-midlands-street.csv"]
