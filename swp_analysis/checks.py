@@ -61,11 +61,6 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
                                 "The year's report folder has no report.yaml.",
                                 expected="report.yaml", found="no such file"))
 
-    population = _collect(problems, read_population, paths.population)
-    if population is not None:
-        for fy in (metrics.previous_year(year), year):
-            _collect(problems, population_for, population, area, fy)
-
     if paths.expenditure.is_file():
         priorities = [p.title for p in content.priorities] if content is not None else None
         _collect(problems, read_expenditure, paths.expenditure, priorities)
@@ -78,8 +73,16 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
         if result is not None:
             police_df = ingest.read_processed(result.parquet)
 
+    area_known = True
     if police_df is not None:
-        problems += _area_problems(police_df, area, paths)
+        area_problems = _area_problems(police_df, area, paths)
+        problems += area_problems
+        area_known = not area_problems
+
+    population = _collect(problems, read_population, paths.population)
+    if population is not None and area_known:
+        for fy in (metrics.previous_year(year), year):
+            _collect(problems, population_for, population, area, fy)
 
     if content is not None and register is not None and police_df is not None and not problems:
         data = ReportData(year, area, paths)

@@ -121,6 +121,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch_police(args: argparse.Namespace) -> int:
+    from . import fetch
+    from .paths import DataPaths
+
+    kw = {"base_url": args.base_url} if args.base_url else {}
+    fetch.fetch_police(DataPaths.from_arg(args.data_dir), args.force, args.start, args.end,
+                       retries=args.retries, overwrite=args.overwrite,
+                       keep_archive=args.keep_archive, progress=_say, **kw)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="swp", description="Build a Community Safety Partnership's annual report from data."
@@ -172,6 +183,21 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed to jupyter lab")
     p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("fetch-police",
+                       help="download a force's street-level files from data.police.uk")
+    _common(p)
+    p.add_argument("--force", required=True,
+                   help="force id as in police.uk file names, e.g. west-midlands")
+    p.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
+    p.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
+    p.add_argument("--base-url", default=None,
+                   help="archive folder (default: data.police.uk's monthly archives)")
+    p.add_argument("--retries", type=int, default=3, help="attempts per download")
+    p.add_argument("--overwrite", action="store_true", help="download months already present")
+    p.add_argument("--keep-archive", action="store_true",
+                   help="keep the archive in data/processed/downloads for reuse")
+    p.set_defaults(func=cmd_fetch_police)
 
     p = sub.add_parser("doctor", help="check the machine; prepare fonts and (optionally) Chromium")
     _common(p)

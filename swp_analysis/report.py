@@ -386,15 +386,25 @@ class ReportData:
             if row.numerator is not None and row.denominator:
                 lo, hi = metrics.proportion_ci(row.numerator, row.denominator)
             rows.append((y, row.value, lo, hi))
+        if not rows:
+            return self._not_supplied_chart(measure)
         definition = self.register.definitions[indicator_id]
         target = definition.target.value if definition.target else None
         label = definition.target.kind if definition.target else "target"
         return charts.proportion_against_target(measure, rows, target, label)
 
+    def _not_supplied_chart(self, measure: str) -> Html:
+        return display.paragraph(
+            f"No chart: {measure.lower()} was not supplied for {self.area} for "
+            f"{self.previous_year} or {self.year}.", "swp-missing")
+
     def chart_year_on_year(self, indicator_id: str, measure: str, unit: str):
         from . import charts
 
-        return charts.year_on_year(measure, unit, self.values(indicator_id))
+        values = self.values(indicator_id)
+        if all(v is None for v in values.values()):
+            return self._not_supplied_chart(measure)
+        return charts.year_on_year(measure, unit, values)
 
     def change_table(self, ids: Sequence[str], caption: str) -> Html:
         """Counts this year and last with percent change and Wheeler's Poisson Z verdict."""
@@ -484,6 +494,11 @@ class ReportData:
             parts.append(display.bullets(row.items).markup)
         return Html("".join(parts))
 
+    @property
+    def has_expenditure(self) -> bool:
+        """Expenditure is the partnership's own: shown only for the area its content is for."""
+        return self.content is not None and self.paths.expenditure.is_file()
+
     def spend_by_priority(self) -> pd.Series:
         e = self.expenditure
         e = e[e["fiscal_year"] == self.year]
@@ -492,9 +507,13 @@ class ReportData:
     def chart_expenditure(self):
         from . import charts
 
+        if not self.has_expenditure or self.spend_by_priority().empty:
+            return self._not_supplied_chart("Expenditure")
         return charts.spend_by_priority(self.spend_by_priority(), self.year)
 
     def expenditure_table(self) -> Html:
+        if not self.has_expenditure:
+            return Html("")
         e = self.expenditure
         e = e[e["fiscal_year"] == self.year]
         df = pd.DataFrame({
