@@ -69,7 +69,7 @@ _PARQUET_OPTIONS = dict(
     use_dictionary=[c for c in clean.PROCESSED_COLUMNS if c != "crime_id"],
     write_statistics=["month"],
 )
-_ROW_GROUP = 1 << 20
+_ROW_GROUP = 1 << 18
 INGEST_COLUMNS = (
     "Crime ID",
     "Month",
