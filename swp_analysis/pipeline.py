@@ -484,6 +484,10 @@ def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], ca
 
     pending = {s.name: s for s in todo}
     failures: list[tuple[str, BaseException, Path]] = []
+    bar = _progress_bar(len(todo))
+    if bar is not None:
+        say = bar.write  # on a terminal, lines go above the bar
+
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
         running: dict = {}
         while pending or running:
@@ -504,12 +508,36 @@ def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], ca
                 failures.append((spec.name, exc, out / f"{spec.name}.ipynb"))
                 continue
             done[spec.name] = result
+            if bar is not None:
+                bar.update(1)
             shutil.copyfile(result.path, cache_dir / f"{keys[spec.name]}.ipynb")
             say(f"notebook {spec.name}: executed in {result.seconds:.1f}s"
                 + (" (after one retry)" if result.retried else ""))
+    if bar is not None:
+        bar.close()
     if failures:
         raise _notebook_failure(failures, failed_dir)
     return [done[s.name] for s in NOTEBOOKS]
+
+
+def _progress_bar(total: int):
+    """A tqdm bar on a terminal; None in CI logs and pipes, where plain lines are clearer."""
+    if total == 0 or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="notebook", desc="notebooks", file=sys.stderr, leave=False)
+
+
+def _source_cell_number(executed: Path, cell_index: int) -> int:
+    """The 1-based number of a cell in the notebook as written (papermill inserts a cell)."""
+    try:
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return cell_index + 1
+    injected = sum(1 for c in cells[:cell_index]
+                   if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+    return cell_index - injected + 1
 
 
 def _notebook_failure(failures: list[tuple[str, BaseException, Path]], kept: Path) -> BuildFailed:
@@ -526,8 +554,9 @@ def _notebook_failure(failures: list[tuple[str, BaseException, Path]], kept: Pat
         if isinstance(exc, PapermillExecutionError):
             first_line = next((ln for ln in exc.source.splitlines() if ln.strip()), "")
             lines.append(
-                f"Notebook {name} failed in cell {exc.cell_index} (execution count "
-                f"{exc.exec_count}, starting `{first_line.strip()}`): {exc.ename}: {exc.evalue}"
+                f"Notebook {name} failed in cell {_source_cell_number(partial, exc.cell_index)} "
+                f"(counting cells from 1 as JupyterLab shows them, starting "
+                f"`{first_line.strip()}`): {exc.ename}: {exc.evalue}"
             )
         else:
             lines.append(f"Notebook {name} failed: {type(exc).__name__}: {exc}")
