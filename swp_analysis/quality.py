@@ -79,27 +79,43 @@ class Quality:
         df = pd.DataFrame(rows).set_index("File")
         return display.table(df, "Input files (data/raw)", formats={"Lines": "{:,}"})
 
-    def reconciliation_table(self) -> Html:
-        rec = self.reconciliation.copy()
+    def reconciliation_by_year(self) -> pd.DataFrame:
+        """The per-file reconciliation summed by fiscal year (per-file figures: manifest.json)."""
+        rec = self.reconciliation
         if rec.empty:
+            return rec
+        numeric = [c for c in rec.columns if pd.api.types.is_numeric_dtype(rec[c])]
+        years = metrics.fiscal_years(rec["month"].astype(str))
+        table = rec[numeric].groupby(years.values, sort=True).sum()
+        table.insert(0, "files", rec.groupby(years.values, sort=True).size())
+        table.index.name = "Financial year"
+        return table
+
+    def reconciliation_table(self) -> Html:
+        table = self.reconciliation_by_year()
+        if table.empty:
             return display.paragraph("No police files were read.", "swp-missing")
-        rec = rec.set_index(rec.columns[0])
-        rec.index.name = "Street file"
-        nice = {c: c.replace("_", " ").capitalize() for c in rec.columns}
-        rec = rec.rename(columns=nice)
-        num = [c for c in rec.columns if pd.api.types.is_numeric_dtype(rec[c])]
-        return display.table(rec, "Police records read, kept and set aside, by file",
-                             formats={c: "{:,.0f}" for c in num},
-                             note="Rows read = rows kept + rows set aside. Anti-social behaviour,"
-                                  " records with no location and records outside the force's "
-                                  "authorities are kept but labelled, and are not counted as "
-                                  "recorded crime for an area.")
+        table = table.rename(columns={c: c.replace("_", " ").capitalize() for c in table.columns})
+        return display.table(table, "Police records read, kept and set aside, by financial year",
+                             formats={c: "{:,.0f}" for c in table.columns},
+                             note="Rows read = rows kept + rows set aside, in every file (the "
+                                  "figures for each file, with its sha256, are in manifest.json). "
+                                  "Anti-social behaviour, records with no location and records "
+                                  "outside the force's authorities are kept but labelled, and "
+                                  "are not counted as recorded crime for an area.")
 
     def not_supplied(self) -> Html:
         d = self.data
+        from . import crime
+
+        local = set(crime.areas_present(d.police))
+        data = d.register.data
         missing = []
         for indicator_id, definition in d.register.definitions.items():
             period = d.indicator(indicator_id)["period"]
+            areas = set(data.loc[data["indicator"] == indicator_id, "area"])
+            if areas and not areas & local:
+                continue  # a comparator (e.g. National), not a figure for any local area
             if d.register.row(indicator_id, d.area, period) is None:
                 missing.append(f"{definition.title} ({indicator_id}, {period})")
         if not missing:

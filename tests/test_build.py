@@ -171,3 +171,54 @@ def test_cli_build_runs_in_fresh_interpreter(built, sample_dir, tmp_path):
         capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     assert "annual-summary.html" in out.stdout
+
+
+def test_violence_and_statutory_notebooks_show_register_figures(built, sample_dir):
+    result, _, _ = built
+    reg = _register(sample_dir)
+    nbs = result.html.parent / "notebooks"
+    vp = _outputs_text(nbs / "30_violence_prevention.ipynb")
+    for key in ("music_project_sessions", "music_project_hours", "peer_mentoring_schools",
+                "violent_offender_orders"):
+        assert f"{reg[(key, '2018-19')]:,.0f}" in vp, key
+    assert "Not on track for delivery" in vp  # the perpetrator programme's red rating
+    sf = _outputs_text(nbs / "40_statutory_functions.ipynb")
+    for key in ("pact_meetings", "facebook_reach", "twitter_followers", "tweets"):
+        assert f"{reg[(key, '2018-19')]:,.0f}" in sf, key
+    before, after = reg[("wednesfield_begging_before", "2018-19")], reg[("wednesfield_begging_after", "2018-19")]
+    assert f"from {before:.0f} to {after:.0f}" in sf
+
+
+def test_summary_notebook_totals_expenditure_and_checks_claims(built, sample_dir):
+    result, _, _ = built
+    with open(sample_dir / "raw" / "expenditure.csv", newline="", encoding="utf-8") as f:
+        total = sum(float(r["amount_gbp"]) for r in csv.DictReader(f) if r["fiscal_year"] == "2018-19")
+    text = _outputs_text(result.html.parent / "notebooks" / "90_annual_summary.ipynb")
+    assert f"total £{total:,.0f}" in text
+    # the reference report's domestic-abuse slip: stated 4.7%, its footnote's figures give 7.8%
+    reg = _register(sample_dir)
+    pct = 100 * (reg[("dv_reports", "2018-19")] / reg[("dv_reports", "2017-18")] - 1)
+    assert "dv_change" in text and f"{pct:.1f}%" in text
+
+
+def test_data_quality_notebook_reconciles_every_row(built, sample_dir):
+    result, _, _ = built
+    rows = 0
+    for f in (sample_dir / "raw" / "police").glob("*/*.csv"):
+        with open(f, newline="", encoding="utf-8") as fh:
+            rows += sum(1 for _ in csv.reader(fh)) - 1  # minus the header
+    text = _outputs_text(result.html.parent / "notebooks" / "00_data_quality.ipynb")
+    assert f"{rows:,} police records were read" in text
+
+
+def test_notebook_runs_on_its_defaults_from_any_folder(sample_dir, tmp_path, monkeypatch):
+    """As an analyst runs it: no parameters injected, started from another folder."""
+    import papermill as pm
+
+    monkeypatch.setenv("SWP_DATA_DIR", str(sample_dir))
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(pipeline.notebooks_dir() / "40_statutory_functions.ipynb"),
+                        str(out), kernel_name="python3", language="python",
+                        progress_bar=False, cwd=str(tmp_path),
+                        kernel_manager_class=pipeline._interpreter_kernel_manager())
+    assert "PACT" in _outputs_text(out)
