@@ -46,7 +46,13 @@ class ReportData:
     def police(self) -> pd.DataFrame:
         """The processed police table (ingested from ``data/raw/police`` if not cached)."""
         from . import ingest
+        from .errors import InputError
 
+        if not self.paths.police.is_dir():
+            raise InputError(self.paths.police, "There is no police data folder.",
+                             expected="data.police.uk street files (run `swp sample-data` for "
+                                      "the bundled synthetic sample, or `swp fetch-police`)",
+                             found="no such folder")
         return ingest.load_police(self.paths)
 
     @cached_property
