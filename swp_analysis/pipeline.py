@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-
 from . import __version__
 from .errors import BuildFailed
 from .paths import DataPaths, area_slug, find_project_root
@@ -347,7 +346,7 @@ def build(
     out_dir = reports / year / area_slug(area)
     cache_dir = reports / ".cache"
     jobs = jobs or os.cpu_count() or 1
-    build_time = build_time or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    build_time = build_time or dt.datetime.now(dt.UTC).replace(microsecond=0)
 
     nb_dir = Path(notebooks).resolve() if notebooks else notebooks_dir()
 

@@ -14,7 +14,8 @@ import pandas as pd
 
 from . import display, metrics
 from .display import Html
-from .report import ReportData, load as load_report
+from .report import ReportData
+from .report import load as load_report
 
 
 @dataclass

@@ -185,7 +185,8 @@ def test_violence_and_statutory_notebooks_show_register_figures(built, sample_di
     sf = _outputs_text(nbs / "40_statutory_functions.ipynb")
     for key in ("pact_meetings", "facebook_reach", "twitter_followers", "tweets"):
         assert f"{reg[(key, '2018-19')]:,.0f}" in sf, key
-    before, after = reg[("wednesfield_begging_before", "2018-19")], reg[("wednesfield_begging_after", "2018-19")]
+    before = reg[("wednesfield_begging_before", "2018-19")]
+    after = reg[("wednesfield_begging_after", "2018-19")]
     assert f"from {before:.0f} to {after:.0f}" in sf
 
 

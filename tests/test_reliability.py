@@ -19,7 +19,7 @@ from swp_analysis.errors import BuildFailed, SwpError
 
 pytestmark = pytest.mark.slow
 
-FIXED_TIME = dt.datetime(2019, 6, 30, 12, 0, tzinfo=dt.timezone.utc)
+FIXED_TIME = dt.datetime(2019, 6, 30, 12, 0, tzinfo=dt.UTC)
 PAYLOADS = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>']
 
 
