@@ -551,6 +551,8 @@ class ReportData:
         """The claims check for this year (None when there is no claims.csv)."""
         from . import claims
 
+        if self.content is None:  # the published figures are the partnership's own
+            return None
         if not (self.paths.report_dir(self.year) / claims.CLAIMS_FILE).is_file():
             return None
         return claims.check_claims(self.paths, self.year, self.area, self.police_claims(),
