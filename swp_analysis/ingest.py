@@ -127,10 +127,7 @@ def ingest_police(
     if not rebuild:
         entry = _cached_entry(paths, options)
         if entry is not None:
-            say(
-                f"police: {len(entry['files'])} street files unchanged; "
-                f"using {paths.police_parquet.name}"
-            )
+            say(f"police: {len(entry['files'])} street files unchanged; using {paths.police_parquet.name}")
             return _result(paths, entry, cached=True, seconds=time.perf_counter() - t0)
 
     found = policeuk.find_street_files(paths.police)
@@ -140,9 +137,7 @@ def ingest_police(
     )
     step = time.perf_counter()
     out = paths.police_parquet
-    recon, forces, inputs = _stream(
-        paths.police, found, clean.Areas(lookup), force_authorities, out
-    )
+    recon, forces, inputs = _stream(paths.police, found, clean.Areas(lookup), force_authorities, out)
     say(
         f"read, checked and cleaned {int(recon['rows_read'].sum()):,} rows: "
         f"{int(recon['rows_kept'].sum()):,} kept, {int(recon['duplicate_crime_id'].sum()):,} "
@@ -251,8 +246,7 @@ def _stream(
         if clean.authorities_for(f.force, {}, force_authorities)[1].startswith("inferred")
     }
     inputs: dict[Path, dict] = {}
-    for path in policeuk.input_files(root):
-        st = path.stat()
+    for path, st in policeuk.input_stats(root):
         inputs[path] = {"path": _rel(path, root), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
     def read_one(sf: policeuk.StreetFile) -> tuple[_Read | None, str | None, list[Problem]]:
@@ -265,9 +259,7 @@ def _stream(
                     data = _gunzip(data, sf.label)
             else:
                 data = sf.read_bytes()
-            table = policeuk.parse_street_bytes(
-                data, sf.label, sf.month, INGEST_COLUMNS, threads=False
-            )
+            table = policeuk.parse_street_bytes(data, sf.label, sf.month, INGEST_COLUMNS, threads=False)
             del data
             table = policeuk.with_source(table, _labelled(sf, root))
             by_area = clean.area_counts(table, areas) if sf.force in needs_counts else Counter()
@@ -291,17 +283,13 @@ def _stream(
             def flush(block: list[_Read]) -> None:
                 duplicates = seen.add([r.ids for r in block])
                 table = pa.concat_tables([r.table for r in block])
-                cleaned, recon = clean.clean_block(
-                    table, np.concatenate(duplicates), decided, areas
-                )
+                cleaned, recon = clean.clean_block(table, np.concatenate(duplicates), decided, areas)
                 recons.append(recon)
                 while len(writes) >= _WRITES_IN_FLIGHT:  # a bounded queue keeps memory flat
                     writes.popleft().result()
                 if not writer:
                     writer.append(pq.ParquetWriter(tmp, cleaned.schema, **_PARQUET_OPTIONS))
-                writes.append(
-                    writing.submit(writer[0].write_table, cleaned, row_group_size=_ROW_GROUP)
-                )
+                writes.append(writing.submit(writer[0].write_table, cleaned, row_group_size=_ROW_GROUP))
 
             ready: list[list[_Read]] = []
             block: list[_Read] = []
@@ -317,9 +305,7 @@ def _stream(
                     continue  # keep reading, to report every file's problems together
                 counts.setdefault(sf.force, Counter()).update(read.counts)
                 if i == last_file_of[sf.force]:
-                    authorities, rule = clean.authorities_for(
-                        sf.force, counts[sf.force], force_authorities
-                    )
+                    authorities, rule = clean.authorities_for(sf.force, counts[sf.force], force_authorities)
                     decided[sf.force] = {"authorities": authorities, "rule": rule}
                 block.append(read)
                 rows += read.table.num_rows
@@ -421,9 +407,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
 # the cache
 
 
-def _options(
-    lookup: pd.DataFrame | None, force_authorities: Mapping[str, Iterable[str]] | None
-) -> dict:
+def _options(lookup: pd.DataFrame | None, force_authorities: Mapping[str, Iterable[str]] | None) -> dict:
     lookup_hash = None
     if lookup is not None:
         frame = lookup[list(geography.LOOKUP_COLUMNS)].astype(str)
@@ -434,19 +418,13 @@ def _options(
     return {
         "lookup_sha256": lookup_hash,
         "force_authorities": given,
-        "packaged_force_authorities": {
-            k: list(v) for k, v in sorted(clean.FORCE_AUTHORITIES.items())
-        },
+        "packaged_force_authorities": {k: list(v) for k, v in sorted(clean.FORCE_AUTHORITIES.items())},
     }
 
 
 def _cached_entry(paths: DataPaths, options: dict) -> dict | None:
     entry = read_manifest(paths).get(MANIFEST_KEY)
-    if (
-        not entry
-        or entry.get("schema_version") != SCHEMA_VERSION
-        or entry.get("options") != options
-    ):
+    if not entry or entry.get("schema_version") != SCHEMA_VERSION or entry.get("options") != options:
         return None
     try:
         st = paths.police_parquet.stat()
@@ -454,22 +432,20 @@ def _cached_entry(paths: DataPaths, options: dict) -> dict | None:
         return None
     output = entry.get("output", {})
     if (st.st_size, st.st_mtime_ns) != (output.get("size"), output.get("mtime_ns")):
-        if st.st_size != output.get("size") or _sha256_file(paths.police_parquet) != output.get(
-            "sha256"
-        ):
+        if st.st_size != output.get("size") or _sha256_file(paths.police_parquet) != output.get("sha256"):
             return None
         output["mtime_ns"] = st.st_mtime_ns
     try:
-        current = policeuk.input_files(paths.police)
+        current = policeuk.input_stats(paths.police)
     except InputError:
         return None
     recorded = {i["path"]: i for i in entry.get("inputs", [])}
-    if sorted(_rel(p, paths.police) for p in current) != sorted(recorded):
+    names = [_rel(path, paths.police) for path, _ in current]
+    if sorted(names) != sorted(recorded):
         return None
     restat = False
-    for path in current:
-        info = recorded[_rel(path, paths.police)]
-        st = path.stat()
+    for name, (path, st) in zip(names, current, strict=True):
+        info = recorded[name]
         if (st.st_size, st.st_mtime_ns) != (info["size"], info["mtime_ns"]):
             if st.st_size != info["size"] or _sha256_file(path) != info["sha256"]:
                 return None
@@ -550,6 +526,10 @@ def _reconciliation_frame(files: list[dict]) -> pd.DataFrame:
 
 
 def _rel(path: Path, root: Path) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        pass
     try:
         return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:

@@ -41,6 +41,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -136,6 +137,7 @@ _LSOA_CODE = re.compile(r"^[EWSN]\d{8}$")
 _LSOA_NAME = re.compile(r"^.*\S \d{3}[A-Z]$")
 _BOM = b"\xef\xbb\xbf"
 _MAX_PROBLEMS_PER_FILE = 10
+_INPUT_ENDINGS = (".csv", ".csv.gz", ".zip", ".json")
 _VALIDATED = ("Month", "Crime type", "LSOA code", "LSOA name")
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
@@ -214,20 +216,28 @@ def input_files(root: str | Path) -> list[Path]:
     This is the set the ingest cache compares (by size and modification time) to decide whether
     anything changed; hidden files and documentation (``.md``, ``.txt``) are not inputs.
     """
+    return [path for path, _ in input_stats(root)]
+
+
+def input_stats(root: str | Path) -> list[tuple[Path, os.stat_result]]:
+    """:func:`input_files` with each file's ``stat``, from one walk of the folder, sorted."""
     root = Path(root)
     if root.is_file():
-        return [root]
+        return [(root, root.stat())]
     if not root.is_dir():
-        raise InputError(
-            root, "police data folder not found.", expected="a folder of police.uk files"
-        )
-    found = []
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        if path.name.lower().endswith((".csv", ".csv.gz", ".zip", ".json")):
-            found.append(path)
-    return found
+        raise InputError(root, "police data folder not found.", expected="a folder of police.uk files")
+    found: list[tuple[Path, os.stat_result]] = []
+    stack = [root]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    stack.append(Path(entry.path))
+                elif entry.is_file() and entry.name.lower().endswith(_INPUT_ENDINGS):
+                    found.append((Path(entry.path), entry.stat()))
+    return sorted(found, key=lambda item: item[0])
 
 
 def find_street_files(root: str | Path) -> StreetFiles:
@@ -247,9 +257,7 @@ def find_street_files(root: str | Path) -> StreetFiles:
             containers.append(path)
             files += _zip_members(path, problems, ignored)
         elif lower.endswith(".json"):
-            ignored.append(
-                f"{path} (API JSON: read with read_api_json, not part of the CSV ingest)"
-            )
+            ignored.append(f"{path} (API JSON: read with read_api_json, not part of the CSV ingest)")
         else:
             parent = path.parent.name if path.parent != Path(root) else None
             street = _classify(str(path), path.name, parent, problems, ignored)
@@ -417,9 +425,7 @@ def parse_street_bytes(
         _raise(problems)
         raise  # pragma: no cover - _raise always raises with problems
     if table.num_rows == 0:
-        raise InputError(
-            label, "has a header but no rows.", expected="at least one row", found="none"
-        )
+        raise InputError(label, "has a header but no rows.", expected="at least one row", found="none")
     _raise(_check_values(table, label, month))
     return table
 
@@ -448,9 +454,7 @@ def _check_header(data: bytes, label: str) -> None:
             "assigned from an LSOA. Use a street-level file in the current twelve-column layout."
         )
     elif set(found) == set(STREET_COLUMNS):
-        message = (
-            "has the street-level columns in a different order, which is not a published layout."
-        )
+        message = "has the street-level columns in a different order, which is not a published layout."
     else:
         message = "does not have the police.uk street-level header."
     raise InputError(
@@ -509,8 +513,7 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
             problems.append(
                 Problem(
                     label,
-                    f"{len(rows) - _MAX_PROBLEMS_PER_FILE} more rows like these "
-                    f"in column '{column}'.",
+                    f"{len(rows) - _MAX_PROBLEMS_PER_FILE} more rows like these in column '{column}'.",
                 )
             )
 
@@ -685,9 +688,7 @@ def _diagnose_utf8(data: bytes, label: str) -> list[Problem]:
 def _raise(problems: list[Problem]) -> None:
     if len(problems) == 1:
         p = problems[0]
-        raise InputError(
-            p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found
-        )
+        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
     if problems:
         raise ValidationFailed(problems)
 
@@ -836,9 +837,7 @@ def read_api_json(paths: str | Path | Iterable[str | Path]) -> ApiRead:
 def _api_row(rec: dict, path: Path) -> tuple:
     slug = rec["category"]
     if slug not in API_CATEGORY_LABELS:
-        raise ValueError(
-            f"unknown category slug {slug!r}; expected one of {', '.join(API_CATEGORY_LABELS)}"
-        )
+        raise ValueError(f"unknown category slug {slug!r}; expected one of {', '.join(API_CATEGORY_LABELS)}")
     month = rec["month"]
     if not isinstance(month, str) or not _MONTH_FOLDER.match(month):
         raise ValueError(f"month {month!r} is not YYYY-MM")
