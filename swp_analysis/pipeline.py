@@ -183,14 +183,9 @@ def notebook_fingerprint(path: Path) -> str:
 
 def inputs_fingerprint(paths: DataPaths) -> dict[str, str]:
     """sha256 of every raw input except police files, plus the processed police table."""
-    out: dict[str, str] = {}
-    candidates = [paths.indicators_yaml, paths.indicators_csv, paths.population, paths.expenditure]
-    report_root = paths.raw / "report"
-    if report_root.is_dir():
-        candidates += sorted(p for p in report_root.rglob("*") if p.is_file())
-    for p in candidates:
-        if p.is_file():
-            out[str(p.relative_to(paths.raw))] = _sha256_bytes(p.read_bytes())
+    from .provenance import inventory
+
+    out = {name: entry["sha256"] for name, entry in inventory(paths).items()}
     if paths.police_parquet.is_file():
         out["processed/police_street.parquet"] = _sha256_bytes(paths.police_parquet.read_bytes())
     return out
@@ -337,7 +332,7 @@ def build(
     notebooks: str | Path | None = None,
 ) -> BuildResult:
     """Build ``reports/<year>/<area-slug>/annual-summary.html`` from the data folder."""
-    from . import checks, ingest
+    from . import checks, ingest, provenance
 
     t0 = time.perf_counter()
     paths = DataPaths.from_arg(data_dir)
@@ -399,7 +394,8 @@ def build(
             "swp_analysis_version": __version__,
             "git_commit": _git_commit(root),
             "versions": _versions(),
-            "inputs": inputs_fingerprint(paths),
+            "inputs": {**provenance.inventory(paths, year),
+                       **provenance.police_inventory(ingest.read_manifest(paths).get("police", {}))},
             "build_key": build_key,
             "html_sha256": _sha256_bytes(html.encode("utf-8")),
             "police": ingest.read_manifest(paths).get("police", {}),

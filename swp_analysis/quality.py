@@ -5,7 +5,6 @@ Nothing here draws, so the notebook that uses it never imports seaborn or matplo
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -59,26 +58,19 @@ class Quality:
         return Html("".join(parts))
 
     def sources_table(self) -> Html:
-        """Every non-police input with its size and sha256, plus the police files in summary."""
-        rows = []
-        raw = self.paths.raw
-        files = [self.paths.indicators_yaml, self.paths.indicators_csv, self.paths.population,
-                 self.paths.expenditure]
-        report_dir = self.paths.report_dir(self.data.year)
-        if report_dir.is_dir():
-            files += sorted(p for p in report_dir.iterdir() if p.is_file())
-        for p in files:
-            if p.is_file():
-                data = p.read_bytes()
-                rows.append({"File": str(p.relative_to(raw)),
-                             "Lines": data.count(b"\n"),
-                             "sha256": hashlib.sha256(data).hexdigest()[:16] + "\u2026"})
-        rec = self.reconciliation
-        rows.append({"File": f"police/ ({len(rec)} street files; sha256 of each in manifest.json)",
-                     "Lines": int(rec["rows_read"].sum()) if "rows_read" in rec else 0,
-                     "sha256": "see manifest.json"})
-        df = pd.DataFrame(rows).set_index("File")
-        return display.table(df, "Input files (data/raw)", formats={"Lines": "{:,}"})
+        """Every input with its sha256 and row count (the same list as manifest.json)."""
+        from . import ingest, provenance
+
+        self.ingest  # noqa: B018 - make sure the police manifest is current
+        files = {**provenance.inventory(self.paths, self.data.year),
+                 **provenance.police_inventory(ingest.read_manifest(self.paths).get("police", {}))}
+        df = pd.DataFrame(
+            [{"File": name, "Rows": entry["rows"], "sha256": entry["sha256"]}
+             for name, entry in files.items()]).set_index("File")
+        return display.table(df, "Input files (data/raw) with their sha256",
+                             formats={"Rows": "{:,}"},
+                             note="Rows: records of a CSV (header excluded), lines of other files. "
+                                  "The same list is in the build's manifest.json.")
 
     def reconciliation_by_year(self) -> pd.DataFrame:
         """The per-file reconciliation summed by fiscal year (per-file figures: manifest.json)."""
