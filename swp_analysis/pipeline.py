@@ -472,6 +472,7 @@ def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], ca
         if not force and cached.is_file():
             target = out / f"{spec.name}.ipynb"
             shutil.copyfile(cached, target)
+            os.utime(cached)  # recently used: kept longest by _prune_cache
             done[spec.name] = Executed(spec.name, target, 0.0, cached=True)
             say(f"notebook {spec.name}: from cache")
         else:
@@ -512,7 +513,19 @@ def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], ca
         bar.close()
     if failures:
         raise _notebook_failure(failures, failed_dir)
+    _prune_cache(cache_dir, keep=set(keys.values()))
     return [done[s.name] for s in NOTEBOOKS]
+
+
+CACHE_ENTRIES = 120  # about 20 builds' worth of notebooks; each is a few hundred kB
+
+
+def _prune_cache(cache_dir: Path, keep: set[str], limit: int = CACHE_ENTRIES) -> None:
+    """Drop the oldest cached notebooks beyond ``limit`` (never those of this build)."""
+    entries = sorted(cache_dir.glob("*.ipynb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in entries[limit:]:
+        if p.stem not in keep:
+            p.unlink(missing_ok=True)
 
 
 def _progress_bar(total: int):

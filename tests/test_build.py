@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -223,3 +225,32 @@ def test_notebook_runs_on_its_defaults_from_any_folder(sample_dir, tmp_path, mon
                         progress_bar=False, cwd=str(tmp_path),
                         kernel_manager_class=pipeline._interpreter_kernel_manager())
     assert "PACT" in _outputs_text(out)
+
+
+def test_cache_keeps_at_most_the_limit_and_never_this_builds(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for i in range(10):
+        p = cache / f"k{i}.ipynb"
+        p.write_text("{}")
+        os.utime(p, (1000 + i, 1000 + i))  # k9 newest, k0 oldest
+    pipeline._prune_cache(cache, keep={"k0"}, limit=3)
+    assert sorted(p.stem for p in cache.glob("*.ipynb")) == ["k0", "k7", "k8", "k9"]
+
+
+def test_editing_one_notebook_reexecutes_only_that_notebook(built, sample_dir, tmp_path):
+    _, reports, _ = built
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(pipeline.notebooks_dir(), notebooks)
+    path = notebooks / "40_statutory_functions.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("An analyst's extra note."))
+    nbformat.write(nb, str(path))
+    private = tmp_path / "reports"  # the session's cache, but not its published report
+    shutil.copytree(reports / ".cache", private / ".cache")
+    result = pipeline.build("2018-19", "Wolverhampton", sample_dir, private, notebooks=notebooks,
+                            say=lambda _m: None)
+    executed = [e.name for e in result.executed if not e.cached]
+    assert executed == ["40_statutory_functions"]
+    assert "An analyst&#39;s extra note." in result.html.read_text() or \
+        "An analyst's extra note." in result.html.read_text()
