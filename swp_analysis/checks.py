@@ -3,8 +3,11 @@
 :func:`validate` is the first step of ``swp build``. It reads each input through its
 ``sources`` module, gathers every :class:`~swp_analysis.errors.Problem` from all of them
 (rather than stopping at the first bad file), and raises one
-:class:`~swp_analysis.errors.ValidationFailed` if any is an error. Warnings (a number typed
-into narrative, a month missing from the police data) are returned for the report to show.
+:class:`~swp_analysis.errors.ValidationFailed` if any is an error, each problem listed once.
+The year's ``claims.csv`` is checked here too, so a bad one stops the build before any
+notebook runs. A compared year with no police records at all is an error. Warnings (a number
+typed into narrative, a month missing from the police data, a register with no figures for
+the area) are returned for the report to show.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
     register = _collect(problems, load_register, paths)
     if register is not None:
         problems += check_periods(register, year)
+        problems += _register_area_warnings(register, area)
 
     content = None
     if (paths.report_dir(year) / "report.yaml").is_file():
@@ -64,6 +68,10 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
     if paths.expenditure.is_file():
         priorities = [p.title for p in content.priorities] if content is not None else None
         _collect(problems, read_expenditure, paths.expenditure, priorities)
+
+    claims_file = paths.report_dir(year) / "claims.csv"
+    if claims_file.is_file():
+        problems += _claims_problems(claims_file, register)
 
     police_df = None
     if police:
@@ -78,6 +86,7 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
         area_problems = _area_problems(police_df, area, paths)
         problems += area_problems
         area_known = not area_problems
+        problems += _year_problems(police_df, year, paths)
 
     population = _collect(problems, read_population, paths.population)
     if population is not None and area_known:
@@ -98,10 +107,65 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
     if police_df is not None and not any(p.severity == "error" for p in problems):
         problems += missing_month_warnings(police_df, year, paths)
 
+    problems = _unique(problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationFailed(errors)
     return [p for p in problems if p.severity != "error"]
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in the order found (``indicators.yaml`` is read by both the register
+    and the content, so its problems would otherwise be listed twice)."""
+    seen: set[tuple] = set()
+    out = []
+    for p in problems:
+        key = (str(p.file), p.row, p.column, p.message, p.expected, p.found, p.severity)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _claims_problems(path: Path, register) -> list[Problem]:
+    """Every problem in the year's ``claims.csv``, found before any notebook runs."""
+    from .claims import check_unknown_indicators, read_claims
+
+    problems: list[Problem] = []
+    claims = _collect(problems, read_claims, path)
+    if claims is not None and register is not None:
+        problems += check_unknown_indicators(claims, register, path)
+    return problems
+
+
+def _register_area_warnings(register, area: str) -> list[Problem]:
+    """A warning when the register holds no figure at all for the area being built."""
+    areas = register.areas()
+    if area in areas:
+        return []
+    found = "figures only for " + ", ".join(areas) if areas else "a header and no figures"
+    return [Problem(register.csv_file, f"The register has no figures for {area}: every partner "
+                    "figure in the report will read \"not supplied\".", column="area",
+                    expected=f"rows for {area}", found=found, severity="warning")]
+
+
+def _year_problems(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
+    """An error for each compared year with no police records at all (a missing month is
+    only a warning, but a missing year leaves nothing to compare)."""
+    from . import metrics
+
+    present = sorted(police["fiscal_year"].astype(str).unique())
+    problems = []
+    for fy in (metrics.previous_year(year), year):
+        if fy in present:
+            continue
+        months = metrics.fiscal_year_months(fy)
+        problems.append(Problem(
+            paths.police, f"There are no police records for {fy}: the report compares {year} "
+            f"with {metrics.previous_year(year)}, so it needs street files for both years.",
+            expected=f"street files for {months[0]} to {months[-1]}",
+            found="records only for " + ", ".join(present) if present else "no records"))
+    return problems
 
 
 def _area_problems(police: pd.DataFrame, area: str, paths: DataPaths) -> list[Problem]:

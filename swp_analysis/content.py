@@ -421,18 +421,36 @@ def load_content(paths: DataPaths, year: str) -> ReportContent:
             continue
         try:
             texts[name] = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            problems.append(Problem(file, "The narrative file is not UTF-8 text.", None, None,
-                                    "UTF-8 text"))
+        except UnicodeDecodeError as exc:
+            problems.append(_not_utf8(file, exc))
             continue
         try:
             _environment().parse(texts[name])
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(file, f"A placeholder is written wrongly: {exc.message}.",
-                                    exc.lineno, None, "placeholders like {{ dv_reports.change }}"))
+                                    exc.lineno, None, "placeholders like {{ dv_reports.change }}",
+                                    _source_line(texts[name], exc.lineno)))
     if problems:
         raise ValidationFailed(sorted(problems, key=lambda p: (str(p.file), p.row or 0)))
     return ReportContent(year=year, folder=folder, report=report, texts=texts)
+
+
+def _not_utf8(file: Path, exc: UnicodeDecodeError) -> Problem:
+    """Where a narrative file stops being UTF-8: the line, the character and the byte."""
+    data = exc.object
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    return Problem(file, "The narrative file is not UTF-8 text.",
+                   data.count(b"\n", 0, exc.start) + 1,
+                   f"character {len(data[line_start:exc.start].decode('utf-8', 'replace')) + 1}",
+                   "UTF-8 text (save the file as UTF-8)", f"byte 0x{data[exc.start]:02x}")
+
+
+def _source_line(text: str, line: int | None) -> str | None:
+    lines = text.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return None
+    shown = lines[line - 1].strip()
+    return repr(shown if len(shown) <= 80 else shown[:77] + "...")
 
 
 # --------------------------------------------------------------------------------------------
@@ -658,7 +676,8 @@ def check_placeholders(text: str, context: Mapping[str, Any], *, file: str | Pat
         tree = env.parse(text)
     except jinja2.TemplateSyntaxError as exc:
         return [Problem(file, f"A placeholder is written wrongly: {exc.message}.", exc.lineno,
-                        None, "placeholders like {{ dv_reports.change }}")]
+                        None, "placeholders like {{ dv_reports.change }}",
+                        _source_line(text, exc.lineno))]
     bound = _bound_names(tree) | set(env.globals)
     problems: list[Problem] = []
     seen: set[tuple[int, str]] = set()

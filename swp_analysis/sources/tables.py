@@ -79,6 +79,18 @@ def _line_of_offset(raw: bytes, offset: int) -> int:
     return raw[:offset].count(b"\n") + 1
 
 
+def _column_at(raw: bytes, offset: int) -> str | None:
+    """The header name of the field holding byte ``offset`` (None when it cannot be told)."""
+    header_end = raw.find(b"\n")
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    if header_end < 0 or line_start == 0:
+        return None
+    header = next(csv.reader([raw[:header_end].decode("utf-8-sig", errors="replace")]), [])
+    before = raw[line_start:offset].decode("utf-8", errors="replace")
+    index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    return header[index].strip() if 0 <= index < len(header) else None
+
+
 def read_csv_text(
     path: str | Path,
     columns: Sequence[str],
@@ -104,12 +116,14 @@ def read_csv_text(
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
         raise InputError(
             path,
             "The file is not UTF-8 text.",
-            row=_line_of_offset(raw, exc.start),
+            row=_line_of_offset(raw, offset),
+            column=_column_at(raw, offset),
             expected="UTF-8 (save it from Excel as 'CSV UTF-8')",
-            found=f"byte 0x{raw[exc.start]:02x}",
+            found=f"byte 0x{raw[offset]:02x}",
         ) from exc
     if not text.strip():
         raise InputError(
@@ -152,7 +166,8 @@ def read_csv_text(
         if len(fields) != len(header):
             problems.append(
                 Problem(path, "This line has the wrong number of fields.", start, None,
-                        expected=f"{len(header)} fields, as in the header",
+                        expected=f"{len(header)} fields, as in the header (text holding a "
+                        "comma must be in double quotes)",
                         found=f"{len(fields)} fields")
             )
             continue
@@ -328,6 +343,7 @@ def read_population(path: str | Path) -> pd.DataFrame:
             "line": frame["line"],
         }
     )
+    out.attrs["path"] = str(path)  # so population_for can name the file
     return out
 
 
@@ -357,7 +373,7 @@ def population_for(population: pd.DataFrame, area: str, fiscal_year: str) -> int
             else f"areas {', '.join(areas)}"
         )
         raise InputError(
-            "population.csv",
+            population.attrs.get("path", "population.csv"),
             f"No population for {area} in mid-{year}, needed for {fiscal_year}.",
             column="year",
             expected=f"a row for {area}, {year}",
