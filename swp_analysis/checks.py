@@ -64,6 +64,12 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
         problems.append(Problem(paths.report_dir(year) / "report.yaml",
                                 "The year's report folder has no report.yaml.",
                                 expected="report.yaml", found="no such file"))
+    elif _partnership_years(paths, area):
+        problems.append(Problem(
+            paths.report_dir(year), f"There is no report content for {year}, so the report will "
+            "have no ratings or narrative.", expected=f"report/{year}/ (run `swp new-year {year}`)",
+            found="content for " + ", ".join(_partnership_years(paths, area)),
+            severity="warning"))
 
     if paths.expenditure.is_file():
         priorities = [p.title for p in content.priorities] if content is not None else None
@@ -166,6 +172,21 @@ def _year_problems(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Pr
             expected=f"street files for {months[0]} to {months[-1]}",
             found="records only for " + ", ".join(present) if present else "no records"))
     return problems
+
+
+def _partnership_years(paths: DataPaths, area: str) -> list[str]:
+    """The years whose report content is for ``area`` (its partnership's own years)."""
+    import yaml
+
+    years = []
+    for report in sorted((paths.raw / "report").glob("*/report.yaml")):
+        try:
+            data = yaml.safe_load(report.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and (data.get("partnership") or {}).get("area") == area:
+            years.append(report.parent.name)
+    return years
 
 
 def _area_problems(police: pd.DataFrame, area: str, paths: DataPaths) -> list[Problem]:

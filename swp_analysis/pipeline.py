@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildFailed
+from .errors import BuildFailed, SwpError
 from .paths import DataPaths, area_slug, find_project_root
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -346,7 +346,12 @@ def build(
     nb_dir = Path(notebooks).resolve() if notebooks else notebooks_dir()
 
     step = time.perf_counter()
-    ingested = ingest.ingest_police(paths, progress=lambda m: say(f"  {m}"))
+    try:
+        ingested = ingest.ingest_police(paths, progress=lambda m: say(f"  {m}"))
+    except SwpError:
+        # Bad police input: report it together with every other input's problems.
+        checks.validate(paths, year, area)
+        raise
     say(f"ingest: {'unchanged police files, cached table used' if ingested.cached else 'police files read'}"
         f" ({time.perf_counter() - step:.1f}s)")
 
