@@ -271,12 +271,17 @@ class SeenIds:
 
     :meth:`add` gives, for a block of parts (files), the same masks :func:`duplicates_of` would
     give for all blocks at once: an id is a duplicate when it appeared earlier in the block or
-    in any earlier block. Earlier hashes are kept sorted; an id whose hash was seen before is
-    compared, as a string, with the earlier ids of that hash, so the answer stays exact.
+    in any earlier block. Earlier hashes are kept as a few sorted runs (merged like a binary
+    counter) behind a 16 MB table of hash prefixes that rules most new ids out at once; an id
+    whose hash was seen before is compared, as a string, with the earlier ids of that hash, so
+    the answer stays exact.
     """
 
+    _PREFIX_BITS = 24
+
     def __init__(self) -> None:
-        self._sorted = np.zeros(0, dtype=np.uint64)
+        self._prefix = np.zeros(1 << self._PREFIX_BITS, dtype=bool)
+        self._runs: list[np.ndarray] = []
         self._parts: list[IdHashes] = []
 
     def add(self, parts: list[IdHashes]) -> list[np.ndarray]:
@@ -284,14 +289,25 @@ class SeenIds:
         if not parts:
             return masks
         h = np.concatenate([p.hashes for p in parts])
-        ordered = np.sort(h)
-        if len(self._sorted) and len(h):
-            # sorted queries walk the sorted history in one direction: cache-friendly
-            at = np.minimum(np.searchsorted(self._sorted, ordered), len(self._sorted) - 1)
-            hit_hashes = np.unique(ordered[self._sorted[at] == ordered])
-            if len(hit_hashes):
-                self._mark_seen_before(parts, h, hit_hashes, masks)
-        self._sorted = np.insert(self._sorted, np.searchsorted(self._sorted, ordered), ordered)
+        if not len(h):
+            self._parts += parts
+            return masks
+        prefix = h >> np.uint64(64 - self._PREFIX_BITS)
+        if self._runs:
+            maybe = np.flatnonzero(self._prefix[prefix])
+            if len(maybe):
+                queries = np.sort(h[maybe])  # sorted queries walk each run in one direction
+                seen = np.zeros(len(queries), dtype=bool)
+                for run in self._runs:
+                    at = np.minimum(np.searchsorted(run, queries), len(run) - 1)
+                    seen |= run[at] == queries
+                if seen.any():
+                    self._mark_seen_before(parts, h, np.unique(queries[seen]), masks)
+        self._prefix[prefix] = True
+        self._runs.append(np.sort(h))
+        while len(self._runs) > 1 and len(self._runs[-2]) <= len(self._runs[-1]):
+            newer, older = self._runs.pop(), self._runs.pop()
+            self._runs.append(np.sort(np.concatenate([older, newer])))
         self._parts += parts
         return masks
 
