@@ -139,11 +139,7 @@ def area_from_lsoa_name(names: pd.Series | Iterable[str | None]) -> pd.Series:
     Blank names give a missing area. A name without the code is refused (:class:`ValueError`),
     since guessing would put records in an area that does not exist.
     """
-    s = (
-        pd.Series(names, dtype="category")
-        if not isinstance(names, pd.Series)
-        else names.astype("category")
-    )
+    s = pd.Series(names, dtype="category") if not isinstance(names, pd.Series) else names.astype("category")
     cats = s.cat.categories.astype(str)
     areas = []
     for name in cats:
@@ -343,9 +339,7 @@ def _fixed_width_words(chunk: pa.Array, width: int = 64) -> np.ndarray | None:
     valid = len(chunk) - chunk.null_count
     if valid == 0:
         return np.zeros((0, width // 8), dtype=np.uint64)
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
-        chunk.offset : chunk.offset + len(chunk) + 1
-    ]
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
     first, last = int(offsets[0]), int(offsets[-1])
     if last - first != valid * width:
         return None
@@ -454,19 +448,24 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
     """Located records per (force, area) in a table of raw records: the fallback rule's input."""
     forces = _distinct_strings(table.column("force"))
     if len(forces) == 1 and areas.by_code is None:
-        # one file: count each LSOA name in each chunk's dictionary, then name -> area
-        counts: Counter = Counter()
-        for chunk in table.column("LSOA name").chunks:
-            if not pa.types.is_dictionary(chunk.type):
-                chunk = pc.dictionary_encode(chunk)
-            per_name = np.bincount(
-                chunk.indices.drop_null().to_numpy(), minlength=len(chunk.dictionary)
-            )
-            for name, n in zip(chunk.dictionary.to_pylist(), per_name.tolist(), strict=True):
-                area = areas.name_area(name) if n else None
-                if area is not None:
-                    counts[(forces[0], area)] += n
-        return counts
+        # one file: count each LSOA name, strip the codes in Arrow, sum by area
+        names = _as_dictionary(table.column("LSOA name"))
+        per_name = np.bincount(names.indices.drop_null().to_numpy(), minlength=len(names.dictionary))
+        area = pc.replace_substring_regex(names.dictionary, _LSOA_SUFFIX.pattern, "")
+        has_code = pc.not_equal(area, names.dictionary)  # names without a code: clean_block says
+        sums = (
+            pa.table({"area": area, "n": per_name})
+            .filter(has_code)
+            .group_by("area")
+            .aggregate([("n", "sum")])
+        )
+        return Counter(
+            {
+                (forces[0], a): n
+                for a, n in zip(sums["area"].to_pylist(), sums["n_sum"].to_pylist(), strict=True)
+                if n
+            }
+        )
     force_codes, force_cats = _codes_of(_as_dictionary(table.column("force")))
     code_codes, code_cats = _codes_of(_as_dictionary(table.column("LSOA code")))
     name_codes, name_cats = _codes_of(_as_dictionary(table.column("LSOA name")))
@@ -505,8 +504,7 @@ def authorities_for(
     chosen = [a for a, n in counts.items() if total and n / total >= FALLBACK_MIN_SHARE]
     return (
         sorted(chosen),
-        f"inferred: authorities holding at least {FALLBACK_MIN_SHARE:.0%} "
-        "of the force's located records",
+        f"inferred: authorities holding at least {FALLBACK_MIN_SHARE:.0%} of the force's located records",
     )
 
 
@@ -569,9 +567,7 @@ def clean_block(
     if "source_file" in table.column_names:
         source = _as_dictionary(table.column("source_file"))
     else:
-        source = pa.DictionaryArray.from_arrays(
-            pa.array(np.zeros(n, dtype=np.int32)), pa.array(["input"])
-        )
+        source = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array(["input"]))
     src_codes, src_cats = _codes_of(source)
 
     crime_id = table.column("Crime ID")
@@ -580,14 +576,10 @@ def clean_block(
     has_id = _valid(crime_id)
     keep = ~duplicate
 
-    def located_error(
-        codes: np.ndarray, bad: int, message: str, column: str, found: str
-    ) -> InputError:
+    def located_error(codes: np.ndarray, bad: int, message: str, column: str, found: str) -> InputError:
         row = int(np.flatnonzero(codes == bad)[0])
         first = int(np.flatnonzero(src_codes == src_codes[row])[0])
-        return InputError(
-            src_cats[src_codes[row]], message, row=row - first + 2, column=column, found=found
-        )
+        return InputError(src_cats[src_codes[row]], message, row=row - first + 2, column=column, found=found)
 
     # Each string column once as a single dictionary array: its indices are the row codes.
     month_arr = _as_dictionary(table.column("Month"))
@@ -595,9 +587,7 @@ def clean_block(
     if (month_codes < 0).any():
         raise located_error(month_codes, -1, "has a blank Month.", "Month", "a blank cell")
     month_dates = (
-        pd.to_datetime(pd.Index(month_cats, dtype="str"), format="%Y-%m")
-        .to_numpy()
-        .astype("datetime64[D]")
+        pd.to_datetime(pd.Index(month_cats, dtype="str"), format="%Y-%m").to_numpy().astype("datetime64[D]")
     )
     fiscal_labels = [_fiscal_label(pd.Timestamp(m)) for m in month_dates]
 
@@ -645,9 +635,7 @@ def clean_block(
             "lsoa_code": _dictionary(code_codes, code_cats),
             "lsoa_name": _dictionary(name_codes, name_cats),
             "crime_type": _dictionary(type_codes, type_cats),
-            "last_outcome": _dictionary(
-                *_codes_of(_as_dictionary(table.column("Last outcome category")))
-            ),
+            "last_outcome": _dictionary(*_codes_of(_as_dictionary(table.column("Last outcome category")))),
             "longitude": table.column("Longitude").cast(pa.float64()),
             "latitude": table.column("Latitude").cast(pa.float64()),
             "is_asb": pa.array(is_asb),
@@ -693,9 +681,7 @@ def clean_block(
 def _check_columns(table: pa.Table) -> None:
     missing = [c for c in _NEEDED if c not in table.column_names]
     if missing:
-        raise ValueError(
-            f"clean_street needs the columns {', '.join(missing)} (read_street adds 'force')"
-        )
+        raise ValueError(f"clean_street needs the columns {', '.join(missing)} (read_street adds 'force')")
 
 
 def _distinct_strings(col: pa.ChunkedArray) -> list[str]:
@@ -710,9 +696,7 @@ def processed_frame(table: pa.Table) -> pd.DataFrame:
     for column in df.columns:
         if isinstance(df[column].dtype, pd.CategoricalDtype):
             cats = (
-                list(LOCATION_STATUSES)
-                if column == "location_status"
-                else sorted(df[column].cat.categories)
+                list(LOCATION_STATUSES) if column == "location_status" else sorted(df[column].cat.categories)
             )
             if list(df[column].cat.categories) != cats:
                 df[column] = df[column].cat.set_categories(cats)
@@ -768,9 +752,7 @@ def _without_rows(table: pa.Table, drop: np.ndarray) -> pa.Table:
 def _codes_of(arr: pa.DictionaryArray) -> tuple[np.ndarray, list]:
     """Row codes (-1 for null) and the dictionary's values."""
     indices = arr.indices
-    codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy(
-        zero_copy_only=False
-    )
+    codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy(zero_copy_only=False)
     return codes.astype(np.int32, copy=False), arr.dictionary.to_pylist()
 
 
