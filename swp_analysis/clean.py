@@ -11,9 +11,10 @@ outside the force area, crime without an id, LSOA not in the lookup).
 
 Rules, each chosen so that nothing can go missing without being counted:
 
-* **Duplicates.** A Crime ID seen before (anywhere in the inputs, files taken in month, force,
-  name order) is set aside and counted against the file it was found in. Blank Crime IDs are
-  never duplicates: anti-social behaviour has none by design.
+* **Duplicates.** A Crime ID seen before (anywhere in the inputs, in row order; the ingest
+  takes files in force, then month, order) is set aside and counted against the file it was
+  found in. Blank Crime IDs are never duplicates: anti-social behaviour has none by design.
+  The comparison is exact: ids are hashed to find candidates fast, then compared as strings.
 * **Anti-social behaviour** is kept, with ``is_asb`` true. It is not recorded crime; the
   functions in :mod:`swp_analysis.crime` leave it out of crime counts.
 * **Area** (local authority) comes from the LSOA code through the ONS lookup when one is given,
@@ -28,7 +29,7 @@ Rules, each chosen so that nothing can go missing without being counted:
   this project knows (keyed by the force name in the file name, e.g. ``west-midlands``);
   ``force_authorities=`` adds or overrides entries. For any other force the rule is inferred
   from the data: an authority is the force's when it holds at least :data:`FALLBACK_MIN_SHARE`
-  (1%) of the force's located records in the inputs. Cross-border records are a handful per
+  (1%) of the force's located records read (all its files). Cross-border records are a handful per
   month (1 in 2,800 in Cumbria's), so they fall far below it; an authority that small inside a
   force (the Isles of Scilly in Devon and Cornwall) would be misread, and the fix is an entry in
   the table. The rule used for each force is returned (``CleanResult.forces``) and recorded in
