@@ -17,7 +17,7 @@
   they were chosen; the output's size, time and sha256.
 
 Speed and memory. The work is a pipeline (:func:`_stream`): two threads read and check files,
-the main thread cleans them in blocks of about a million rows, and a writer thread turns each
+the main thread cleans them in blocks of 262,144 rows, and a writer thread turns each
 block into a parquet row group while later files are read, so both cores stay busy and only a
 few blocks are in memory at once. pyarrow parses the CSVs (explicit column types, repeated
 strings dictionary-encoded); every row-level step is vectorised.
@@ -227,7 +227,7 @@ def _stream(
     """Read, check, clean and write every street file, as a pipeline.
 
     * Two threads read files (bytes, sha256, pyarrow parse, checks, id hashes, counts by area).
-    * The main thread takes them in force, then month, order, in blocks of about a million
+    * The main thread takes them in force, then month, order, in blocks of :data:`_ROW_GROUP`
       rows. A block is cleaned once every force in it is decided: at once for a force in the
       table, after the force's last file for one whose authorities are inferred from all its
       records. Duplicates are found block by block against every earlier id
