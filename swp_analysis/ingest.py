@@ -307,7 +307,8 @@ def _stream(
                     continue  # keep reading, to report every file's problems together
                 counts.setdefault(sf.force, Counter()).update(read.counts)
                 if i == last_file_of[sf.force]:
-                    authorities, rule = clean.authorities_for(sf.force, counts[sf.force], force_authorities)
+                    by_area = {a: n for (f, a), n in counts[sf.force].items() if f == sf.force}
+                    authorities, rule = clean.authorities_for(sf.force, by_area, force_authorities)
                     decided[sf.force] = {"authorities": authorities, "rule": rule}
                 block.append(read)
                 rows += read.table.num_rows

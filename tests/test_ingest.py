@@ -76,8 +76,7 @@ def test_manifest_records_inputs_and_reconciliation(paths):
         assert inputs[rel]["size"] == f.stat().st_size
     # data lines per file: 6, 10 and 5 (tests/data/police/README.md)
     assert [
-        inputs[f"{m}/{m}-west-midlands-street.csv"]["rows"]
-        for m in ("2018-03", "2018-04", "2019-03")
+        inputs[f"{m}/{m}-west-midlands-street.csv"]["rows"] for m in ("2018-03", "2018-04", "2019-03")
     ] == [6, 10, 5]
     files = {f["month"]: f for f in entry["files"]}
     # 2018-04: 10 lines read, 1 duplicate, 9 kept; of those 2 ASB, 1 no location, 1 outside
@@ -93,9 +92,7 @@ def test_manifest_records_inputs_and_reconciliation(paths):
     for f in entry["files"]:
         assert f["rows_read"] == f["rows_kept"] + sum(f["set_aside"].values())
     assert entry["totals"]["rows_read"] == 21 and entry["totals"]["rows_kept"] == 20
-    assert (
-        entry["output"]["sha256"] == hashlib.sha256(paths.police_parquet.read_bytes()).hexdigest()
-    )
+    assert entry["output"]["sha256"] == hashlib.sha256(paths.police_parquet.read_bytes()).hexdigest()
     assert entry["forces"]["west-midlands"]["rule"] == "table"
 
 
@@ -259,7 +256,91 @@ def test_progress_gets_one_line_per_step(paths):
 
 
 def test_result_text(paths):
-    assert (
-        str(ingest.ingest_police(paths))
-        == "20 police records from 3 street files (read and cleaned)"
+    assert str(ingest.ingest_police(paths)) == "20 police records from 3 street files (read and cleaned)"
+
+
+HEADER = (TREE / "2018-03" / "2018-03-west-midlands-street.csv").read_text().splitlines()[0]
+
+
+def _testshire(folder: Path, month: str, first_id: int, alpha: int, gamma: int) -> None:
+    """A force not in the table: ``alpha`` burglaries in Alpha 001A, ``gamma`` in Gamma 001A."""
+    rows = [
+        f"{first_id + k:064x},{month},Testshire Police,Testshire Police,-1.5,52.5,On or near A,"
+        f"E0109{'0001' if k < alpha else '0002'},{'Alpha' if k < alpha else 'Gamma'} 001A,"
+        "Burglary,Under investigation,"
+        for k in range(alpha + gamma)
+    ]
+    path = folder / month / f"{month}-testshire-street.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+
+
+@pytest.fixture
+def two_forces(paths) -> DataPaths:
+    # Testshire: 150 + 49 rows in Alpha and 0 + 1 in Gamma: Gamma holds 1 of 200 (0.5%), so the
+    # inferred rule leaves it out; it can only be decided once the second file is read.
+    _testshire(paths.police, "2018-04", 0x1000, alpha=150, gamma=0)
+    _testshire(paths.police, "2019-03", 0x2000, alpha=49, gamma=1)
+    # a repeat across files: crime 01 of 2018-03 again in 2019-03
+    f = paths.police / "2019-03" / "2019-03-west-midlands-street.csv"
+    f.write_text(
+        f.read_text()
+        + (TREE / "2018-03" / "2018-03-west-midlands-street.csv")
+        .read_text()
+        .splitlines()[1]
+        .replace("2018-03", "2019-03")
+        + "\n"
     )
+    return paths
+
+
+def test_small_blocks_give_the_same_table_as_one_block(two_forces, monkeypatch):
+    ingest.ingest_police(two_forces)
+    whole = ingest.load_police(two_forces)
+    whole_rec = ingest.police_reconciliation(two_forces)
+    monkeypatch.setattr(ingest, "_ROW_GROUP", 3)  # every file its own block
+    ingest.ingest_police(two_forces, rebuild=True)
+    pd.testing.assert_frame_equal(ingest.load_police(two_forces), whole)
+    pd.testing.assert_frame_equal(ingest.police_reconciliation(two_forces), whole_rec)
+    assert pq.ParquetFile(two_forces.police_parquet).num_row_groups > 5
+
+
+def test_inferred_force_and_repeats_across_files(two_forces, monkeypatch):
+    monkeypatch.setattr(ingest, "_ROW_GROUP", 3)
+    ingest.ingest_police(two_forces)
+    entry = ingest.read_manifest(two_forces)["police"]
+    assert entry["forces"]["testshire"]["authorities"] == ["Alpha"]
+    assert entry["forces"]["testshire"]["rule"].startswith("inferred")
+    files = {f["file"]: f for f in entry["files"]}
+    assert files["2019-03/2019-03-testshire-street.csv"]["labelled"]["outside_force_area"] == 1
+    # the appended 2019-03 line repeats crime 01 of 2018-03: set aside in the later file
+    wmp = files["2019-03/2019-03-west-midlands-street.csv"]
+    assert (wmp["rows_read"], wmp["set_aside"]["duplicate_crime_id"]) == (6, 1)
+    assert entry["totals"]["rows_read"] == 21 + 1 + 200
+    assert entry["totals"]["rows_kept"] == 20 + 200
+
+
+def test_lookup_gives_areas_and_wards(paths):
+    lookup = pd.DataFrame(
+        {
+            "lsoa_code": ["E01010520", "E01010521", "E01010529", "E01010100", "E01009800"],
+            "lsoa_name": [
+                "Wolverhampton 001A",
+                "Wolverhampton 002A",
+                "Wolverhampton 003B",
+                "Walsall 001A",
+                "Dudley 001A",
+            ],
+            "ward_code": ["E05001321", "E05001322", "E05001323", "E05001301", "E05001236"],
+            "ward_name": ["Bilston East", "Bilston North", "Blakenhall", "Aldridge", "Amblecote"],
+            "lad_code": ["E08000031"] * 3 + ["E08000030", "E08000027"],
+            "lad_name": ["Wolverhampton"] * 3 + ["Walsall", "Dudley"],
+        }
+    )
+    df = ingest.load_police(paths, lookup=lookup)
+    wolves = df[df["area"] == "Wolverhampton"]
+    assert set(wolves["ward"].astype(str)) == {"Bilston East", "Bilston North", "Blakenhall"}
+    # South Staffordshire 001A (2018-04 line 9) is not in this lookup: area from its name
+    assert ingest.read_manifest(paths)["police"]["totals"]["lsoa_not_in_lookup"] == 1
+    assert ingest.ingest_police(paths, lookup=lookup).cached
+    assert not ingest.ingest_police(paths).cached  # no lookup now: a different cache key
