@@ -44,6 +44,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from swp_analysis.clean import FORCE_AUTHORITIES  # noqa: E402 - after the path is set
+
 HEADER = [
     "Crime ID",
     "Month",
@@ -103,7 +106,6 @@ FORCES = [
     "west-yorkshire",
     "wiltshire",
 ]
-WMP_AREAS = ["Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"]
 CRIME_TYPES = {
     "Anti-social behaviour": 0.25,
     "Violence and sexual offences": 0.27,
@@ -145,24 +147,21 @@ MONTHS = [f"2018-{m:02d}" for m in range(4, 13)] + [f"2019-{m:02d}" for m in ran
 
 
 def force_areas(force: str) -> list[str]:
-    if force == "west-midlands":
-        return WMP_AREAS
+    """The force's authorities: the real ones for forces in the packaged table, else made up."""
+    if force in FORCE_AUTHORITIES:
+        return list(FORCE_AUTHORITIES[force])
     title = " ".join(w.capitalize() for w in force.split("-"))
     n = 3 + (sum(map(ord, force)) % 8)
     return [f"{title} District {chr(ord('A') + i)}" for i in range(n)]
 
 
-def write_force_month(
-    folder: Path, force: str, month: str, rows: int, rng: np.random.Generator
-) -> int:
+def write_force_month(folder: Path, force: str, month: str, rows: int, rng: np.random.Generator) -> int:
     """One ``YYYY-MM/YYYY-MM-<force>-street.csv`` with ``rows`` records; returns the row count."""
     areas = force_areas(force)
     neighbour = force_areas(FORCES[(FORCES.index(force) + 1) % len(FORCES)])[0]
     lsoas_per_area = 120
     n_lsoa = len(areas) * lsoas_per_area
-    lsoa_names = [
-        f"{a} {i // 4 + 1:03d}{'ABCD'[i % 4]}" for a in areas for i in range(lsoas_per_area)
-    ]
+    lsoa_names = [f"{a} {i // 4 + 1:03d}{'ABCD'[i % 4]}" for a in areas for i in range(lsoas_per_area)]
     lsoa_names.append(f"{neighbour} 001A")  # a cross-border LSOA
     base = 1_000_000 + FORCES.index(force) * 10_000
     lsoa_codes = [f"E0{base + i:07d}" for i in range(len(lsoa_names))]
@@ -180,9 +179,7 @@ def write_force_month(
     crime_id = pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(ids))
     dup = np.flatnonzero((rng.random(rows) < 0.0005) & ~is_asb)
     if len(dup):  # a few Crime IDs repeated, as real files have
-        crime_id = pc.take(
-            crime_id, pa.array(_dup_index(rows, dup, rng.integers(0, rows, len(dup))))
-        )
+        crime_id = pc.take(crime_id, pa.array(_dup_index(rows, dup, rng.integers(0, rows, len(dup)))))
     crime_id = pc.if_else(pa.array(is_asb), pa.scalar(None, pa.string()), crime_id)
 
     lon = np.round(-2.0 + rng.normal(0, 0.1, rows), 6)
@@ -191,12 +188,8 @@ def write_force_month(
     street = rng.integers(0, 2000, rows)
     street[no_loc] = 2000
 
-    def dict_col(
-        indices: np.ndarray, values: list[str], null: np.ndarray | None = None
-    ) -> pa.Array:
-        arr = pa.DictionaryArray.from_arrays(
-            pa.array(indices.astype(np.int32), mask=null), pa.array(values)
-        )
+    def dict_col(indices: np.ndarray, values: list[str], null: np.ndarray | None = None) -> pa.Array:
+        arr = pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32), mask=null), pa.array(values))
         return arr.cast(pa.string())
 
     force_name = " ".join(w.capitalize() for w in force.split("-")) + " Police"
@@ -213,9 +206,7 @@ def write_force_month(
             "LSOA code": dict_col(lsoa, lsoa_codes, no_loc),
             "LSOA name": dict_col(lsoa, lsoa_names, no_loc),
             "Crime type": dict_col(ctype, types),
-            "Last outcome category": dict_col(
-                rng.integers(0, len(OUTCOMES), rows), OUTCOMES, is_asb
-            ),
+            "Last outcome category": dict_col(rng.integers(0, len(OUTCOMES), rows), OUTCOMES, is_asb),
             "Context": pa.nulls(rows, pa.string()),
         }
     )
@@ -293,9 +284,7 @@ print(result.rows, int(result.cached), 0, seconds,
 
 
 def run(code: str, *args: str) -> tuple[list[str], float, float]:
-    proc = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
     fields = proc.stdout.split()
@@ -329,9 +318,7 @@ def bench(name: str, forces: dict[str, int], months: list[str], repeat: int) -> 
         base_s, cold_s, warm_s = (
             statistics.median(r[1] for r in runs[k]) for k in ("baseline", "cold", "cached")
         )
-        base_mem, cold_mem, warm_mem = (
-            max(r[2] for r in runs[k]) for k in ("baseline", "cold", "cached")
-        )
+        base_mem, cold_mem, warm_mem = (max(r[2] for r in runs[k]) for k in ("baseline", "cold", "cached"))
         every = {k: ", ".join(f"{r[1]:.2f}" for r in v) for k, v in runs.items()}
         print(
             f"  baseline (read_csv, concat, filter, groupby): {base_s:7.2f}s"
@@ -369,9 +356,7 @@ def bench(name: str, forces: dict[str, int], months: list[str], repeat: int) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small data sets (about 10x smaller)")
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each contender (median shown)"
-    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each contender (median shown)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
@@ -380,11 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         bench("national-year", national_volumes(500_000 // scale), MONTHS, args.repeat),
     ]
     national = results[-1]
-    ok = (
-        national["cold_ratio"] <= 0.5
-        and national["cold_gb"] < 3
-        and national["cached_ratio"] <= 0.05
-    )
+    ok = national["cold_ratio"] <= 0.5 and national["cold_gb"] < 3 and national["cached_ratio"] <= 0.05
     print(
         f"\ntargets (national-year): cold <= 0.5x baseline: {national['cold_ratio']:.3f}x; "
         f"peak < 3 GB: {national['cold_gb']:.2f} GB; "
