@@ -62,7 +62,8 @@ FORCE_AUTHORITIES: dict[str, tuple[str, ...]] = {
         "Walsall",
         "Wolverhampton",
     ),
-    # the six districts of Cumbria until April 2023 (the 2011 LSOA names use them)
+    # the six districts of Cumbria until April 2023 (the 2011 LSOA names use them), and the
+    # two unitary authorities that replaced them (2021 LSOA names from 2023 on)
     "cumbria": (
         "Allerdale",
         "Barrow-in-Furness",
@@ -70,6 +71,8 @@ FORCE_AUTHORITIES: dict[str, tuple[str, ...]] = {
         "Copeland",
         "Eden",
         "South Lakeland",
+        "Cumberland",
+        "Westmorland and Furness",
     ),
 }
 """Local authorities policed by each force, keyed by the force's name in police.uk file names."""

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from swp_analysis import metrics
-from swp_analysis.clean import FORCE_AUTHORITIES
 
 __all__ = [
     "recorded_crime",
@@ -36,9 +35,7 @@ __all__ = [
 ]
 
 
-def recorded_crime(
-    df: pd.DataFrame, area: str | None = None, fiscal_year: str | None = None
-) -> pd.DataFrame:
+def recorded_crime(df: pd.DataFrame, area: str | None = None, fiscal_year: str | None = None) -> pd.DataFrame:
     """Kept, non-ASB records located in the force's own authorities, for an area and year."""
     return df.loc[_selection(df, area, fiscal_year)]
 
@@ -65,9 +62,7 @@ def crime_type_shares(df: pd.DataFrame, area: str, fiscal_year: str) -> pd.DataF
     counts = counts[counts > 0].sort_index().astype("int64")
     counts.index.name = "crime_type"
     if counts.empty:
-        raise ValueError(
-            f"{area} has no recorded crime in {fiscal_year}, so no shares can be given"
-        )
+        raise ValueError(f"{area} has no recorded crime in {fiscal_year}, so no shares can be given")
     table = metrics.rank_contributors(counts)
     table.index.name = "crime_type"
     return table
@@ -111,6 +106,10 @@ def peer_table(
 ) -> pd.DataFrame:
     """One row per authority of the force (index ``area``), the year before against this one.
 
+    The authorities are those of the force (see :mod:`swp_analysis.clean`) with any located
+    record, of any type, in the two years: an authority the data do not cover is left out,
+    never shown as zero (and one created or abolished in a boundary change is not invented).
+
     Columns: count_before, count_now, change, pct_change (percent; NaN when the base is 0),
     z (Poisson Z, Wheeler), and with ``population`` (columns area, year, population; the
     mid-year estimate inside the fiscal year is used, mid-2018 for 2018-19) rate_per_1000 with
@@ -123,8 +122,9 @@ def peer_table(
     _check_year(df, fiscal_year)
     _check_year(df, before_year)
     of_force = (df["force"] == force).to_numpy()
-    located = of_force & (df["location_status"] == "ok").to_numpy()
-    authorities = sorted(set(_present(df["area"], located)) | set(FORCE_AUTHORITIES.get(force, ())))
+    in_years = (df["fiscal_year"] == fiscal_year).to_numpy() | (df["fiscal_year"] == before_year).to_numpy()
+    located = of_force & (df["location_status"] == "ok").to_numpy() & in_years
+    authorities = _present(df["area"], located)
     mask = _crime_mask(df) & of_force
     if crime_type is not None:
         known = _present(df["crime_type"])
@@ -146,8 +146,7 @@ def peer_table(
         for b, n in zip(table["count_before"], table["count_now"], strict=True)
     ]
     table["z"] = [
-        metrics.poisson_z(b, n)
-        for b, n in zip(table["count_before"], table["count_now"], strict=True)
+        metrics.poisson_z(b, n) for b, n in zip(table["count_before"], table["count_now"], strict=True)
     ]
     if population is not None:
         year = _mid_year(fiscal_year)
@@ -230,9 +229,7 @@ def _check_area(df: pd.DataFrame, area: str) -> None:
         return
     present = areas_present(df)
     if area not in present:
-        raise ValueError(
-            f"the police data hold no records for {area!r}; areas present: {', '.join(present)}"
-        )
+        raise ValueError(f"the police data hold no records for {area!r}; areas present: {', '.join(present)}")
 
 
 def _check_year(df: pd.DataFrame, fiscal_year: str) -> None:
@@ -242,8 +239,7 @@ def _check_year(df: pd.DataFrame, fiscal_year: str) -> None:
     years = _present(df["fiscal_year"])
     if fiscal_year not in years:
         raise ValueError(
-            f"the police data hold no records for {fiscal_year}; "
-            f"fiscal years present: {', '.join(years)}"
+            f"the police data hold no records for {fiscal_year}; fiscal years present: {', '.join(years)}"
         )
 
 
@@ -257,9 +253,7 @@ def _choose_force(df: pd.DataFrame, force: str | None, area: str | None) -> str:
     forces = _present(df["force"])
     if force is not None:
         if force not in forces:
-            raise ValueError(
-                f"no force {force!r} in the police data; forces present: {', '.join(forces)}"
-            )
+            raise ValueError(f"no force {force!r} in the police data; forces present: {', '.join(forces)}")
         return force
     if area is not None:
         _check_area(df, area)
@@ -267,9 +261,7 @@ def _choose_force(df: pd.DataFrame, force: str | None, area: str | None) -> str:
         holding = _present(df["force"], ok)
         return holding[0]
     if len(forces) != 1:
-        raise ValueError(
-            f"the police data hold several forces ({', '.join(forces)}): pass force= or area="
-        )
+        raise ValueError(f"the police data hold several forces ({', '.join(forces)}): pass force= or area=")
     return forces[0]
 
 
