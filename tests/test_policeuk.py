@@ -107,9 +107,7 @@ def test_crlf_line_endings(tmp_path):
 def test_quoted_fields_with_commas(tmp_path):
     line = crime(1).replace("On or near Lichfield Street", '"On or near Lichfield Street, Upper"')
     street_file(tmp_path, [line])
-    assert (
-        policeuk.read_street(tmp_path)["Location"].iloc[0] == "On or near Lichfield Street, Upper"
-    )
+    assert policeuk.read_street(tmp_path)["Location"].iloc[0] == "On or near Lichfield Street, Upper"
 
 
 def test_gzip_files(tmp_path):
@@ -171,8 +169,38 @@ def test_any_other_header_refused(tmp_path):
 
 def test_header_with_different_case_or_spacing_refused(tmp_path):
     street_file(tmp_path, [crime(1)], header=HEADER.replace("Crime type", "Crime Type"))
-    with pytest.raises(InputError, match="street-level header"):
+    with pytest.raises(InputError, match="street-level header") as exc:
         policeuk.read_street(tmp_path)
+    assert exc.value.problem.column == "Crime Type"  # the first name that differs
+
+
+def test_header_missing_its_last_column_names_it(tmp_path):
+    street_file(tmp_path, ["x"], header=HEADER.rsplit(",", 1)[0])
+    with pytest.raises(InputError) as exc:
+        policeuk.read_street(tmp_path)
+    assert exc.value.problem.column == "Context"
+
+
+def test_crime_id_that_is_not_64_hex_digits(tmp_path):
+    excel = crime(3).replace(f"{3:064x}", "1.23457E+63")
+    street_file(tmp_path, [crime(1), crime(0, type_="Anti-social behaviour"), excel, crime(4)])
+    with pytest.raises(InputError) as exc:
+        policeuk.read_street(tmp_path)
+    p = exc.value.problem
+    assert (p.row, p.column, p.found) == (4, "Crime ID", "'1.23457E+63'")
+    assert "64 hexadecimal digits" in p.expected
+
+
+def test_crime_id_of_64_characters_that_are_not_hex(tmp_path):
+    street_file(tmp_path, [crime(1), crime(2).replace(f"{2:064x}", "g" * 64)])
+    with pytest.raises(InputError) as exc:
+        policeuk.read_street(tmp_path)
+    assert (exc.value.problem.row, exc.value.problem.column) == (3, "Crime ID")
+
+
+def test_upper_case_hex_crime_ids_are_read(tmp_path):
+    street_file(tmp_path, [crime(1).replace(f"{1:064x}", "AB" * 32)])
+    assert policeuk.read_street(tmp_path)["Crime ID"].iloc[0] == "AB" * 32
 
 
 def test_reordered_columns_refused(tmp_path):
@@ -365,9 +393,7 @@ def test_cumbria_files_read_unchanged(real_data):
         assert len(got) == len(expected)
         assert Counter(got["Crime type"].astype(str)) == Counter(r["Crime type"] for r in expected)
         assert int(got["Crime ID"].isna().sum()) == sum(r["Crime ID"] == "" for r in expected)
-        assert got["Crime ID"].dropna().tolist() == [
-            r["Crime ID"] for r in expected if r["Crime ID"]
-        ]
+        assert got["Crime ID"].dropna().tolist() == [r["Crime ID"] for r in expected if r["Crime ID"]]
         assert int(got["LSOA code"].isna().sum()) == sum(r["LSOA code"] == "" for r in expected)
     # PROVENANCE.md section 5: 2,798 and 3,166 data rows
     assert len(df) == 2798 + 3166

@@ -18,11 +18,13 @@ What is checked (each problem names the file, the line and the column)
 ---------------------------------------------------------------------
 * The header, exactly: the twelve columns of :data:`STREET_COLUMNS`, in that order. The pre-2013
   eight-column layout (Easting/Northing, no Crime ID, no LSOA) and every other layout are refused
-  with the expected and the found columns.
+  with the expected and the found columns, and the first column name that differs.
 * A UTF-8 byte-order mark is **tolerated and stripped**. police.uk does not write one, but Excel
   adds one when a file is re-saved as "CSV UTF-8"; the header is otherwise still exact, so the
   content is unchanged and refusing it would only make an analyst hand-edit the file.
-* Every row has twelve fields; the file is UTF-8; longitude and latitude are numbers; every
+* Every row has twelve fields; the file is UTF-8; every Crime ID is 64 hex digits or blank (a
+  spreadsheet round trip turns them into numbers like ``1.23457E+63``); longitude and
+  latitude are numbers; every
   ``Month`` equals the month in the file name (and the ``YYYY-MM`` folder, when there is one);
   ``Crime type`` is a police.uk category; ``LSOA code`` and ``LSOA name`` are blank together and
   well-formed otherwise; ``Reported by``/``Falls within`` are not blank.
@@ -461,9 +463,20 @@ def _check_header(data: bytes, label: str) -> None:
         label,
         message,
         row=1,
+        column=None if found == LEGACY_2011_COLUMNS else _first_difference(found),
         expected=f"the {len(STREET_COLUMNS)} columns {expected}",
         found=f"{len(found)} columns {', '.join(found)}",
     )
+
+
+def _first_difference(found: tuple[str, ...]) -> str | None:
+    """The first header name that is not the expected one at its place (or the first missing)."""
+    for have, want in zip(found, STREET_COLUMNS, strict=False):
+        if have != want:
+            return have
+    if len(found) < len(STREET_COLUMNS):
+        return STREET_COLUMNS[len(found)]
+    return found[len(STREET_COLUMNS)] if len(found) > len(STREET_COLUMNS) else None
 
 
 def _check_values(table: pa.Table, label: str, month: str | None) -> list[Problem]:
@@ -539,6 +552,8 @@ def _check_values(table: pa.Table, label: str, month: str | None) -> list[Proble
             "holds a value that is not a month.",
             "YYYY-MM",
         )
+    if "Crime ID" in table.column_names:
+        problems += _check_crime_ids(table.column("Crime ID"), label)
     if not _all_ok(table, "Crime type", lambda d: pc.is_in(d, value_set=_KNOWN_TYPES_ARROW)):
         bad_rows(
             "Crime type",
@@ -606,6 +621,52 @@ def _distinct(table: pa.Table, column: str) -> list[str | None]:
 
 
 _KNOWN_TYPES_ARROW = pa.array(sorted(_KNOWN_CRIME_TYPES), pa.string())
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+CRIME_ID_PATTERN = "^[0-9a-fA-F]{64}$"
+"""A Crime ID: 64 hexadecimal digits (blank for anti-social behaviour)."""
+
+
+def _check_crime_ids(col: pa.ChunkedArray, label: str) -> list[Problem]:
+    """Every non-blank Crime ID is 64 hex digits (an Excel round trip turns them into numbers
+    such as ``1.23457E+63``). Fast path: lengths from the offsets, digits by ``bytes.translate``."""
+    for chunk in col.chunks:
+        valid = len(chunk) - chunk.null_count
+        if not valid:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        first, last = int(offsets[0]), int(offsets[-1])
+        lengths_ok = last - first == 64 * valid and (
+            not chunk.null_count
+            or not (np.diff(offsets)[chunk.is_valid().to_numpy(zero_copy_only=False)] != 64).any()
+        )
+        if lengths_ok and not chunk.buffers()[2][first:last].to_pybytes().translate(None, _HEX_DIGITS):
+            continue
+        return _bad_crime_ids(col, label)
+    return []
+
+
+def _bad_crime_ids(col: pa.ChunkedArray, label: str) -> list[Problem]:
+    good = pc.fill_null(pc.match_substring_regex(col, CRIME_ID_PATTERN), True)
+    rows = np.flatnonzero(~good.to_numpy(zero_copy_only=False))
+    problems = [
+        Problem(
+            label,
+            "holds a Crime ID that is not 64 hexadecimal digits (was the file opened and "
+            "saved in a spreadsheet?).",
+            row=int(r) + 2,
+            column="Crime ID",
+            expected="64 hexadecimal digits, or a blank cell for anti-social behaviour",
+            found=repr(col[int(r)].as_py()),
+        )
+        for r in rows[:_MAX_PROBLEMS_PER_FILE]
+    ]
+    if len(rows) > _MAX_PROBLEMS_PER_FILE:
+        problems.append(
+            Problem(label, f"{len(rows) - _MAX_PROBLEMS_PER_FILE} more rows like these in column 'Crime ID'.")
+        )
+    return problems
 
 
 def _all_ok(table: pa.Table, column: str, test, nulls_allowed: bool = False) -> bool:
