@@ -23,18 +23,19 @@ What is checked (each problem names the file, the line and the column)
   adds one when a file is re-saved as "CSV UTF-8"; the header is otherwise still exact, so the
   content is unchanged and refusing it would only make an analyst hand-edit the file.
 * Every row has twelve fields; the file is UTF-8; every Crime ID is 64 hex digits or blank (a
-  spreadsheet round trip turns them into numbers like ``1.23457E+63``); longitude and
-  latitude are numbers; every
-  ``Month`` equals the month in the file name (and the ``YYYY-MM`` folder, when there is one);
-  ``Crime type`` is a police.uk category; ``LSOA code`` and ``LSOA name`` are blank together and
-  well-formed otherwise; ``Reported by``/``Falls within`` are not blank.
+  spreadsheet round trip turns them into numbers like ``1.23457E+63``); longitude and latitude
+  are numbers; every ``Month`` equals the month in the file name (and the ``YYYY-MM`` folder,
+  when there is one); ``Crime type`` is a police.uk category; ``LSOA code`` and ``LSOA name``
+  are blank together and well-formed otherwise; ``Reported by``/``Falls within`` are not blank
+  (when read: the ingest converts only the columns it keeps, but checks every row's fields and
+  the whole file's UTF-8).
 * Empty files (no header, or a header and no rows), zips holding no street CSV, and two files
   for the same force and month are refused.
 
 Parsing is done by ``pyarrow.csv`` with explicit column types (dictionary-encoded strings for the
-repeated columns) and several threads; the row checks run on the parsed columns, vectorised, over
-each column's distinct values. Only when pyarrow rejects a file is the file re-read line by line
-with the :mod:`csv` module, to say exactly where and why.
+repeated columns); the checks run in Arrow on each column's distinct values (the chunks'
+dictionaries), so they cost little however many rows there are. Only when pyarrow rejects a
+file is the file re-read line by line with the :mod:`csv` module, to say exactly where and why.
 """
 
 from __future__ import annotations
