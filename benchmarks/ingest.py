@@ -182,11 +182,24 @@ def write_force_month(folder: Path, force: str, month: str, rows: int, rng: np.r
         crime_id = pc.take(crime_id, pa.array(_dup_index(rows, dup, rng.integers(0, rows, len(dup)))))
     crime_id = pc.if_else(pa.array(is_asb), pa.scalar(None, pa.string()), crime_id)
 
-    lon = np.round(-2.0 + rng.normal(0, 0.1, rows), 6)
-    lat = np.round(52.5 + rng.normal(0, 0.1, rows), 6)
-    streets = pa.array([f"On or near Street {i}" for i in range(2000)] + ["No Location"])
-    street = rng.integers(0, 2000, rows)
-    street[no_loc] = 2000
+    # police.uk snaps every record to one of a set of anonymous map points, each with its street
+    # name; here each LSOA has a dozen points, the same every month
+    points = np.random.default_rng(FORCES.index(force))
+    centre_lon = -3.0 + 2.0 * points.random(len(lsoa_names))
+    centre_lat = 51.0 + 3.0 * points.random(len(lsoa_names))
+    per_lsoa = 12
+    point_lon = np.round(
+        np.repeat(centre_lon, per_lsoa) + points.normal(0, 0.005, len(lsoa_names) * per_lsoa), 6
+    )
+    point_lat = np.round(
+        np.repeat(centre_lat, per_lsoa) + points.normal(0, 0.005, len(lsoa_names) * per_lsoa), 6
+    )
+    streets = [f"On or near Street {i}" for i in points.integers(0, 2000, len(lsoa_names) * per_lsoa)]
+    point = lsoa * per_lsoa + rng.integers(0, per_lsoa, rows)
+    lon, lat = point_lon[point], point_lat[point]
+    street = point.copy()
+    street[no_loc] = len(streets)
+    streets.append("No Location")
 
     def dict_col(indices: np.ndarray, values: list[str], null: np.ndarray | None = None) -> pa.Array:
         arr = pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32), mask=null), pa.array(values))
@@ -202,7 +215,7 @@ def write_force_month(folder: Path, force: str, month: str, rows: int, rng: np.r
             "Falls within": pa.array([force_name] * rows),
             "Longitude": pa.array(lon, mask=coord_mask).cast(pa.string()),
             "Latitude": pa.array(lat, mask=coord_mask).cast(pa.string()),
-            "Location": dict_col(street, streets.to_pylist()),
+            "Location": dict_col(street, streets),
             "LSOA code": dict_col(lsoa, lsoa_codes, no_loc),
             "LSOA name": dict_col(lsoa, lsoa_names, no_loc),
             "Crime type": dict_col(ctype, types),
