@@ -67,10 +67,7 @@ CASES: list[Case] = [
     # ---- police.uk street files ---------------------------------------------------------------
     Case("police-header-misspelled.csv", P0418, line=1, marker="Crime Type",
          expect=("does not have the police.uk street-level header",
-                 "found 12 columns", "Crime Type", "column 'Crime Type'"),
-         xfail="policeuk._check_header sets no column: the message lists all twelve expected "
-               "and found names but does not say which one differs (found 'Crime Type' where "
-               "'Crime type' is expected); it should set column='Crime Type'"),
+                 "found 12 columns", "Crime Type", "column 'Crime Type'")),
     Case("police-header-reordered.csv", P0418, line=1, marker="Latitude,Longitude",
          expect=("different order", "Expected the 12 columns Crime ID, Month, Reported by, "
                  "Falls within, Longitude, Latitude", "Falls within, Latitude, Longitude")),
@@ -105,11 +102,7 @@ CASES: list[Case] = [
          expect=("not named like a police.uk street-level file",
                  "Expected YYYY-MM-<force>-street.csv", "found west-midlands-april-2018.csv")),
     Case("police-crime-id-not-hex.csv", P0418, line=4, marker="1.23457E+63,",
-         expect=("column 'Crime ID'", "64", "found '1.23457E+63'"),
-         xfail="policeuk does not check Crime IDs: an ID that is not 64 hex digits (here "
-               "Excel's '1.23457E+63') is read and kept, and the build goes on; it should be "
-               "refused naming the line, column 'Crime ID', 64 hex digits expected and the "
-               "value found"),
+         expect=("column 'Crime ID'", "64", "found '1.23457E+63'")),
     Case("police-longitude-not-number.csv", P0418, line=7, marker="-2.14002l,",
          expect=("column 'Longitude'", "not a number", "found '-2.14002l'")),
     Case("police-unknown-crime-type.csv", P0418, line=4, marker="Theft from a motor vehicle",
