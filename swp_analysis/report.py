@@ -8,7 +8,7 @@ so a notebook that needs no police data never reads it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -187,22 +187,6 @@ class ReportData:
             items.append((f"{c['title']} ({c['period']})", c["value"], ". ".join(note) or None))
         return display.key_figures(items)
 
-    def indicator_table(self, ids: Iterable[str], caption: str) -> Html:
-        """A table of register indicators: last year, this year, change, target, source."""
-        rows = []
-        for i in ids:
-            c = self.indicator(i)
-            rows.append({
-                "Indicator": c["title"],
-                c["previous_period"] if False else "Previous year": c["previous"],
-                "This year": c["value"],
-                "Change": c["change"],
-                "Against target": c["target"],
-                "Source": c["source"],
-            })
-        df = pd.DataFrame(rows).set_index("Indicator")
-        return display.table(df, caption)
-
     def objective_evidence(self, objective) -> tuple[metrics.Rating | None, list[str]]:
         """What an objective's linked indicators suggest, and the sentences that say why."""
         results, lines = [], []
@@ -210,8 +194,10 @@ class ReportData:
             c = self.indicator(i)
             definition = self.register.definitions[i]
             if definition.target is not None and c["raw"]["target_met"] is not None:
-                results.append(metrics.TargetResult(bool(c["raw"]["target_met"]), 0.0, c["target"]))
-                lines.append(f"{c['title']}: {c['target']}")
+                result = metrics.compare_to_target(c["raw"]["value"], definition.target.value,
+                                                   definition.polarity, definition.unit)
+                results.append(result)
+                lines.append(f"{c['title']}: {result.text}")
             elif c["raw"]["value"] is not None:
                 lines.append(f"{c['title']}: {c['value']} ({c['period']})")
             else:
