@@ -65,7 +65,8 @@ class Quality:
         files = {**provenance.inventory(self.paths, self.data.year),
                  **provenance.police_inventory(ingest.read_manifest(self.paths).get("police", {}))}
         df = pd.DataFrame(
-            [{"File": name, "Rows": entry["rows"], "sha256": entry["sha256"]}
+            [{"File": name, "Rows": entry["rows"],
+              "sha256": display.Html(f'<code class="swp-hash">{entry["sha256"]}</code>')}
              for name, entry in files.items()]).set_index("File")
         return display.table(df, "Input files (data/raw) with their sha256",
                              formats={"Rows": "{:,}"},
