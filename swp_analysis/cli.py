@@ -209,7 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and getattr(args, "command", None) == "lab":
+        args.extra = [*unknown, *args.extra]  # e.g. `swp lab --no-browser --port 8899`
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "command", None) == "sample-data":
         from . import sample_data
 

@@ -38,3 +38,25 @@ def test_kernel_is_this_interpreter_even_with_a_stale_python3_kernelspec(tmp_pat
     printed = "".join(o.get("text", "") for o in executed.cells[-1].outputs).strip()
     assert printed == sys.executable
     assert result.seconds > 0
+
+
+def test_swp_lab_puts_a_python3_kernelspec_for_this_interpreter_first(monkeypatch):
+    from pathlib import Path
+
+    from swp_analysis import lab
+
+    monkeypatch.setenv("JUPYTER_PATH", "/somewhere/else")
+    env = lab.lab_env()
+    first, *rest = env["JUPYTER_PATH"].split(":")
+    spec = json.loads((Path(first) / "kernels" / "python3" / "kernel.json").read_text())
+    assert spec["argv"][0] == sys.executable
+    assert rest == ["/somewhere/else"]
+
+
+def test_swp_lab_passes_jupyter_options_through(monkeypatch):
+    from swp_analysis import cli, lab
+
+    seen = {}
+    monkeypatch.setattr(lab, "run", lambda extra: seen.setdefault("extra", extra) and 0)
+    assert cli.main(["lab", "--no-browser", "--port", "8899"]) == 0
+    assert seen["extra"] == ["--no-browser", "--port", "8899"]
