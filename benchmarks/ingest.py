@@ -46,21 +46,9 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from swp_analysis.clean import FORCE_AUTHORITIES  # noqa: E402 - after the path is set
+from swp_analysis.sources.policeuk import STREET_COLUMNS  # noqa: E402
 
-HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
+HEADER = STREET_COLUMNS  # the exact published header, from the reader itself
 FORCES = [
     "avon-and-somerset",
     "bedfordshire",
