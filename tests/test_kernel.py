@@ -60,3 +60,36 @@ def test_swp_lab_passes_jupyter_options_through(monkeypatch):
     monkeypatch.setattr(lab, "run", lambda extra: seen.setdefault("extra", extra) and 0)
     assert cli.main(["lab", "--no-browser", "--port", "8899"]) == 0
     assert seen["extra"] == ["--no-browser", "--port", "8899"]
+
+
+def test_kernel_start_failure_is_retried_once_with_a_message(tmp_path, monkeypatch, capsys):
+    import papermill
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    result = pipeline.execute_one("10_x", tmp_path / "a", tmp_path / "b", {}, tmp_path)
+    assert len(calls) == 2 and result.retried
+    assert "kernel failed to start" in capsys.readouterr().out
+
+
+def test_a_failing_cell_is_not_retried(tmp_path, monkeypatch):
+    import papermill
+    import pytest
+    from papermill.exceptions import PapermillExecutionError
+
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        raise PapermillExecutionError(3, 2, "1/0", "ZeroDivisionError", "division by zero", [])
+
+    monkeypatch.setattr(papermill, "execute_notebook", failing)
+    with pytest.raises(PapermillExecutionError):
+        pipeline.execute_one("10_x", tmp_path / "a", tmp_path / "b", {}, tmp_path)
+    assert len(calls) == 1
