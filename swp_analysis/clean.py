@@ -239,18 +239,23 @@ def duplicates_of(parts: list[IdHashes]) -> list[np.ndarray]:
     strings, in row order, so the first occurrence is kept and a hash collision can never
     drop a record. About a quarter of a second for six million ids.
     """
+    return _duplicates_sorted(parts)[0]
+
+
+def _duplicates_sorted(parts: list[IdHashes]) -> tuple[list[np.ndarray], np.ndarray]:
+    """:func:`duplicates_of`, and the parts' hashes together, sorted (one sort serves both)."""
     masks = [np.zeros(p.n, dtype=bool) for p in parts]
     if not parts:
-        return masks
-    bounds = np.cumsum([0] + [len(p.hashes) for p in parts])
-    h = np.concatenate([p.hashes for p in parts])
+        return masks, np.zeros(0, dtype=np.uint64)
+    h = np.concatenate([p.hashes for p in parts]) if len(parts) > 1 else parts[0].hashes
     if len(h) < 2:
-        return masks
+        return masks, np.array(h, dtype=np.uint64)
     order = np.argsort(h)
     ordered = h[order]
     same = ordered[1:] == ordered[:-1]
     if not same.any():
-        return masks
+        return masks, ordered
+    bounds = np.cumsum([0] + [len(p.hashes) for p in parts])
     repeated = np.zeros(len(h), dtype=bool)
     repeated[1:] |= same
     repeated[:-1] |= same
@@ -263,7 +268,7 @@ def duplicates_of(parts: list[IdHashes]) -> list[np.ndarray]:
     again = pd.Series(values, dtype=object).duplicated(keep="first").to_numpy()
     for k, position in zip(part_of[again], candidates[again], strict=True):
         masks[k][parts[k].rows[position - bounds[k]]] = True
-    return masks
+    return masks, ordered
 
 
 class SeenIds:
@@ -285,29 +290,32 @@ class SeenIds:
         self._parts: list[IdHashes] = []
 
     def add(self, parts: list[IdHashes]) -> list[np.ndarray]:
-        masks = duplicates_of(parts)
+        masks, ordered = _duplicates_sorted(parts)  # the block's hashes, sorted once
         if not parts:
             return masks
-        h = np.concatenate([p.hashes for p in parts])
-        if not len(h):
+        if not len(ordered):
             self._parts += parts
             return masks
-        prefix = h >> np.uint64(64 - self._PREFIX_BITS)
+        prefix = ordered >> np.uint64(64 - self._PREFIX_BITS)
         if self._runs:
-            maybe = np.flatnonzero(self._prefix[prefix])
-            if len(maybe):
-                queries = np.sort(h[maybe])  # sorted queries walk each run in one direction
+            maybe = self._prefix[prefix]
+            if maybe.any():
+                queries = ordered[maybe]  # sorted queries walk each run in one direction
                 seen = np.zeros(len(queries), dtype=bool)
                 for run in self._runs:
-                    at = np.minimum(np.searchsorted(run, queries), len(run) - 1)
+                    at = np.searchsorted(run, queries)
+                    np.minimum(at, len(run) - 1, out=at)
                     seen |= run[at] == queries
                 if seen.any():
+                    h = np.concatenate([p.hashes for p in parts])
                     self._mark_seen_before(parts, h, np.unique(queries[seen]), masks)
         self._prefix[prefix] = True
-        self._runs.append(np.sort(h))
+        self._runs.append(ordered)
         while len(self._runs) > 1 and len(self._runs[-2]) <= len(self._runs[-1]):
             newer, older = self._runs.pop(), self._runs.pop()
-            self._runs.append(np.sort(np.concatenate([older, newer])))
+            merged = np.concatenate([older, newer])
+            merged.sort(kind="stable")  # two sorted runs: timsort merges them in linear time
+            self._runs.append(merged)
         self._parts += parts
         return masks
 
@@ -452,24 +460,22 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
     """Located records per (force, area) in a table of raw records: the fallback rule's input."""
     forces = _distinct_strings(table.column("force"))
     if len(forces) == 1 and areas.by_code is None:
-        # one file: count each LSOA name, strip the codes in Arrow, sum by area
+        # one file: count each LSOA name, then add the counts up by area (each distinct name's
+        # area is worked out once per ingest, by ``areas``); names without a code are left
+        # for clean_block to report
         names = _as_dictionary(table.column("LSOA name"))
-        per_name = np.bincount(names.indices.drop_null().to_numpy(), minlength=len(names.dictionary))
-        area = pc.replace_substring_regex(names.dictionary, _LSOA_SUFFIX.pattern, "")
-        has_code = pc.not_equal(area, names.dictionary)  # names without a code: clean_block says
-        sums = (
-            pa.table({"area": area, "n": per_name})
-            .filter(has_code)
-            .group_by("area")
-            .aggregate([("n", "sum")])
+        indices = names.indices
+        per_name = np.bincount(
+            (indices.drop_null() if indices.null_count else indices).to_numpy(),
+            minlength=len(names.dictionary),
         )
-        return Counter(
-            {
-                (forces[0], a): n
-                for a, n in zip(sums["area"].to_pylist(), sums["n_sum"].to_pylist(), strict=True)
-                if n
-            }
-        )
+        counts = Counter()
+        for name, n in zip(names.dictionary.to_pylist(), per_name.tolist(), strict=True):
+            if n and name is not None:
+                area = areas.name_area(name)
+                if area is not None:
+                    counts[(forces[0], area)] += n
+        return counts
     force_codes, force_cats = _codes_of(_as_dictionary(table.column("force")))
     code_codes, code_cats = _codes_of(_as_dictionary(table.column("LSOA code")))
     name_codes, name_cats = _codes_of(_as_dictionary(table.column("LSOA name")))

@@ -139,7 +139,9 @@ def ingest_police(
     )
     step = time.perf_counter()
     out = paths.police_parquet
-    recon, forces, inputs = _stream(paths.police, found, clean.Areas(lookup), force_authorities, out)
+    recon, forces, inputs, out_sha256 = _stream(
+        paths.police, found, clean.Areas(lookup), force_authorities, out
+    )
     say(
         f"read, checked and cleaned {int(recon['rows_read'].sum()):,} rows: "
         f"{int(recon['rows_kept'].sum()):,} kept, {int(recon['duplicate_crime_id'].sum()):,} "
@@ -160,7 +162,7 @@ def ingest_police(
             "rows": int(recon["rows_kept"].sum()),
             "size": st.st_size,
             "mtime_ns": st.st_mtime_ns,
-            "sha256": _sha256_file(out),
+            "sha256": out_sha256,  # hashed as it was written
         },
     }
     _write_manifest(paths, entry)
@@ -223,7 +225,7 @@ def _stream(
     areas: clean.Areas,
     force_authorities: Mapping[str, Iterable[str]] | None,
     out: Path,
-) -> tuple[pd.DataFrame, dict, list[dict]]:
+) -> tuple[pd.DataFrame, dict, list[dict], str]:
     """Read, check, clean and write every street file, as a pipeline.
 
     * Two threads read files (bytes, sha256, pyarrow parse, checks, id hashes, counts by area).
@@ -236,7 +238,8 @@ def _stream(
 
     The parquet goes to a temporary file that replaces ``out`` only when complete. Problems in
     any file are gathered across all files and raised together; then nothing is written.
-    Returns the reconciliation by file, the forces' authorities and the inputs' stat and sha256.
+    Returns the reconciliation by file, the forces' authorities, the inputs' stat and sha256,
+    and the output's sha256 (computed by the writer thread as the row groups are written).
     """
     files = sorted(found, key=lambda f: (f.force, f.month, f.label))
     last_file_of = {f.force: i for i, f in enumerate(files)}
@@ -278,6 +281,7 @@ def _stream(
     recons: list[pd.DataFrame] = []
     writer: list[pq.ParquetWriter] = []
     seen = clean.SeenIds()
+    output_hash = _AppendedHash()
     try:
         with ThreadPoolExecutor(_READERS) as readers, ThreadPoolExecutor(1) as writing:
             writes: deque = deque()
@@ -291,7 +295,11 @@ def _stream(
                     writes.popleft().result()
                 if not writer:
                     writer.append(pq.ParquetWriter(tmp, cleaned.schema, **_PARQUET_OPTIONS))
-                writes.append(writing.submit(writer[0].write_table, cleaned, row_group_size=_ROW_GROUP))
+                writes.append(writing.submit(write, cleaned))
+
+            def write(cleaned: pa.Table) -> None:
+                writer[0].write_table(cleaned, row_group_size=_ROW_GROUP)
+                output_hash.update_from(tmp)
 
             ready: list[list[_Read]] = []
             block: list[_Read] = []
@@ -334,8 +342,11 @@ def _stream(
         if problems:
             raise ValidationFailed(problems)
         writer.pop().close()
+        output_digest = output_hash.update_from(tmp).hexdigest()
+        output_hash.close()
         os.replace(tmp, out)
     except BaseException:
+        output_hash.close()
         for w in writer:
             try:
                 w.close()
@@ -346,7 +357,40 @@ def _stream(
     for path, info in inputs.items():
         if "sha256" not in info:  # ignored files (outcomes, stop and search, JSON) are inputs too
             info["sha256"] = _sha256_file(path)
-    return pd.concat(recons), dict(sorted(decided.items())), [inputs[p] for p in sorted(inputs)]
+    return (
+        pd.concat(recons),
+        dict(sorted(decided.items())),
+        [inputs[p] for p in sorted(inputs)],
+        output_digest,
+    )
+
+
+class _AppendedHash:
+    """The sha256 of a file that is only ever appended to, read as it grows.
+
+    The parquet writer writes sequentially and never goes back, so hashing what each row
+    group added (still in the page cache) in the writer thread, and the footer after closing,
+    gives the finished file's sha256 without reading it again once it is complete.
+    """
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self._fh = None
+
+    def update_from(self, path: str | Path) -> _AppendedHash:
+        if self._fh is None:
+            self._fh = open(path, "rb")  # noqa: SIM115 - kept open across calls, closed by close()
+        for chunk in iter(lambda: self._fh.read(1 << 22), b""):
+            self._sha.update(chunk)
+        return self
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
 
 def _forces_of(block: list[_Read]) -> set[str]:

@@ -410,7 +410,12 @@ def parse_street_bytes(
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(
-                column_names=list(STREET_COLUMNS), skip_rows=1, use_threads=threads
+                column_names=list(STREET_COLUMNS),
+                skip_rows=1,
+                use_threads=threads,
+                # on one thread, one block for the whole file: one chunk, one dictionary per
+                # column (cheaper to parse, to check and to combine later)
+                **({} if threads else {"block_size": min(max(len(data) + 1, 1 << 20), 1 << 28)}),
             ),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
