@@ -635,27 +635,39 @@ def clean_block(
         status_of_pair[i, : len(area_cats)] = [0 if a in own else 2 for a in area_cats]
     status_codes = status_of_pair.reshape(-1)[force_codes.astype(np.int64) * width + safe_area]
 
+    # Duplicates are dropped from the row codes before any dictionary array is built, so each
+    # dictionary column is one array (one chunk for the parquet writer); the plain columns
+    # lose them as zero-copy slices around the few dropped rows.
+    dropped = np.flatnonzero(duplicate) if duplicate.any() else None
+
+    def kept(values: np.ndarray) -> np.ndarray:
+        return values if dropped is None else values[keep]
+
+    def kept_plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
+        return col if dropped is None else _without_rows(pa.table({"c": col}), dropped).column(0)
+
+    month_kept = kept(month_codes)
     out = pa.table(
         {
-            "crime_id": crime_id,
-            "month": pa.array(month_dates[month_codes], pa.date32()),
-            "fiscal_year": _dictionary(*_remap(month_codes, fiscal_labels)),
-            "force": _dictionary(*_remap(force_codes, force_cats)),
-            "area": _dictionary(area_codes, area_cats),
-            "lsoa_code": _dictionary(code_codes, code_cats),
-            "lsoa_name": _dictionary(name_codes, name_cats),
-            "crime_type": _dictionary(type_codes, type_cats),
-            "last_outcome": _dictionary(*_codes_of(_as_dictionary(table.column("Last outcome category")))),
-            "longitude": table.column("Longitude").cast(pa.float64()),
-            "latitude": table.column("Latitude").cast(pa.float64()),
-            "is_asb": pa.array(is_asb),
-            "location_status": _dictionary(status_codes, list(LOCATION_STATUSES)),
-            "ward_code": _dictionary(*resolved["ward_code"]),
-            "ward": _dictionary(*resolved["ward"]),
+            "crime_id": kept_plain(crime_id),
+            "month": pa.array(month_dates[month_kept], pa.date32()),
+            "fiscal_year": _dictionary(*_remap(month_kept, fiscal_labels)),
+            "force": _dictionary(*_remap(kept(force_codes), force_cats)),
+            "area": _dictionary(kept(area_codes), area_cats),
+            "lsoa_code": _dictionary(kept(code_codes), code_cats),
+            "lsoa_name": _dictionary(kept(name_codes), name_cats),
+            "crime_type": _dictionary(kept(type_codes), type_cats),
+            "last_outcome": _dictionary(
+                *_kept_codes(_codes_of(_as_dictionary(table.column("Last outcome category"))), kept)
+            ),
+            "longitude": kept_plain(table.column("Longitude").cast(pa.float64())),
+            "latitude": kept_plain(table.column("Latitude").cast(pa.float64())),
+            "is_asb": pa.array(kept(is_asb)),
+            "location_status": _dictionary(kept(status_codes), list(LOCATION_STATUSES)),
+            "ward_code": _dictionary(*_kept_codes(resolved["ward_code"], kept)),
+            "ward": _dictionary(*_kept_codes(resolved["ward"], kept)),
         }
     )
-    if duplicate.any():
-        out = _without_rows(out, np.flatnonzero(duplicate))
 
     nfiles = len(src_cats)
     # the ingest stacks files one after another, so each file is a block of rows
@@ -686,6 +698,11 @@ def clean_block(
     if not (recon["rows_read"] == recon["rows_kept"] + set_aside).all():  # pragma: no cover
         raise AssertionError("reconciliation does not balance")
     return out, recon
+
+
+def _kept_codes(codes_cats: tuple[np.ndarray, list], kept) -> tuple[np.ndarray, list]:
+    codes, cats = codes_cats
+    return kept(codes), cats
 
 
 def _check_columns(table: pa.Table) -> None:

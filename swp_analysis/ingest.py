@@ -298,7 +298,12 @@ def _stream(
                 writes.append(writing.submit(write, cleaned))
 
             def write(cleaned: pa.Table) -> None:
-                writer[0].write_table(cleaned, row_group_size=_ROW_GROUP)
+                # a block is one row group (blocks end at a file's end, so they are a little
+                # over _ROW_GROUP rows: splitting off the rest would write every column's
+                # dictionary again for a few thousand rows); only an outsized block is split
+                rows = cleaned.num_rows
+                size = rows if rows <= 2 * _ROW_GROUP else _ROW_GROUP
+                writer[0].write_table(cleaned, row_group_size=max(size, 1))
                 output_hash.update_from(tmp)
 
             ready: list[list[_Read]] = []

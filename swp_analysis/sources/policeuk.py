@@ -401,7 +401,8 @@ def parse_street_bytes(
         data = data.rstrip(b"\r\n") + b"\n"
     chosen = set(STREET_COLUMNS if columns is None else columns) | set(_VALIDATED)
     wanted = [c for c in STREET_COLUMNS if c in chosen]
-    if len(wanted) < len(STREET_COLUMNS) and not data.isascii():
+    ascii_only = data.isascii()  # ASCII is UTF-8: pyarrow need not check it again
+    if len(wanted) < len(STREET_COLUMNS) and not ascii_only:
         # pyarrow checks UTF-8 only in the columns it converts: check the rest here
         problems = _diagnose_utf8(data, label)
         if problems:
@@ -424,6 +425,7 @@ def parse_street_bytes(
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],
+                check_utf8=not ascii_only,
             ),
         )
     except pa.ArrowInvalid as exc:
