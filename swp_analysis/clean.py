@@ -460,22 +460,7 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
     """Located records per (force, area) in a table of raw records: the fallback rule's input."""
     forces = _distinct_strings(table.column("force"))
     if len(forces) == 1 and areas.by_code is None:
-        # one file: count each LSOA name, then add the counts up by area (each distinct name's
-        # area is worked out once per ingest, by ``areas``); names without a code are left
-        # for clean_block to report
-        names = _as_dictionary(table.column("LSOA name"))
-        indices = names.indices
-        per_name = np.bincount(
-            (indices.drop_null() if indices.null_count else indices).to_numpy(),
-            minlength=len(names.dictionary),
-        )
-        counts = Counter()
-        for name, n in zip(names.dictionary.to_pylist(), per_name.tolist(), strict=True):
-            if n and name is not None:
-                area = areas.name_area(name)
-                if area is not None:
-                    counts[(forces[0], area)] += n
-        return counts
+        return areas_of_names(forces[0], name_counts(table), areas)
     force_codes, force_cats = _codes_of(_as_dictionary(table.column("force")))
     code_codes, code_cats = _codes_of(_as_dictionary(table.column("LSOA code")))
     name_codes, name_cats = _codes_of(_as_dictionary(table.column("LSOA name")))
@@ -494,6 +479,37 @@ def area_counts(table: pa.Table, areas: Areas) -> Counter:
     for k in np.flatnonzero(pair):
         counts[(force_cats[k // width], area_cats[k % width])] += int(pair[k])
     return counts
+
+
+def name_counts(table: pa.Table) -> pa.Table:
+    """Records per distinct LSOA name (columns ``name``, ``n``; blank names left out)."""
+    names = _as_dictionary(table.column("LSOA name"))
+    indices = names.indices
+    per_name = np.bincount(
+        (indices.drop_null() if indices.null_count else indices).to_numpy(),
+        minlength=len(names.dictionary),
+    )
+    return pa.table({"name": names.dictionary, "n": per_name}).filter(
+        pa.array((per_name > 0) & names.dictionary.is_valid().to_numpy(zero_copy_only=False))
+    )
+
+
+def areas_of_names(force: str, counts: pa.Table | list[pa.Table], areas: Areas) -> Counter:
+    """Located records per (force, area) from :func:`name_counts` tables (of one force's files):
+    the counts are summed by name first, so each name's area is looked up once. Names without
+    a code are left for clean_block to report."""
+    if isinstance(counts, list):
+        if not counts:
+            return Counter()
+        counts = (
+            pa.concat_tables(counts).group_by("name").aggregate([("n", "sum")]).rename_columns(["name", "n"])
+        )
+    out = Counter()
+    for name, n in zip(counts["name"].to_pylist(), counts["n"].to_pylist(), strict=True):
+        area = areas.name_area(name)
+        if area is not None:
+            out[(force, area)] += n
+    return out
 
 
 def authorities_for(

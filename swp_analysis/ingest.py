@@ -216,7 +216,8 @@ class _Read:
 
     table: pa.Table
     ids: clean.IdHashes
-    counts: Counter
+    counts: Counter | pa.Table
+    """Located records by (force, area), or by LSOA name (:func:`clean.name_counts`)."""
 
 
 def _stream(
@@ -245,6 +246,7 @@ def _stream(
     last_file_of = {f.force: i for i, f in enumerate(files)}
     decided: dict[str, dict] = {}
     counts: dict[str, Counter] = {}
+    names: dict[str, list[pa.Table]] = {}  # per force: records per LSOA name, file by file
     needs_counts = {
         f.force
         for f in files
@@ -267,7 +269,12 @@ def _stream(
             table = policeuk.parse_street_bytes(data, sf.label, sf.month, INGEST_COLUMNS, threads=False)
             del data
             table = policeuk.with_source(table, _labelled(sf, root))
-            by_area = clean.area_counts(table, areas) if sf.force in needs_counts else Counter()
+            if sf.force not in needs_counts:
+                by_area = Counter()
+            elif areas.by_code is None:  # by LSOA name: summed over the force's files first
+                by_area = clean.name_counts(table)
+            else:
+                by_area = clean.area_counts(table, areas)
             return _Read(table, clean.hash_ids(table.column("Crime ID")), by_area), digest, []
         except InputError as exc:
             return None, digest, [exc.problem]
@@ -318,9 +325,16 @@ def _stream(
                 problems += found_problems
                 if read is None or problems:
                     continue  # keep reading, to report every file's problems together
-                counts.setdefault(sf.force, Counter()).update(read.counts)
+                if isinstance(read.counts, pa.Table):
+                    names.setdefault(sf.force, []).append(read.counts)
+                else:
+                    counts.setdefault(sf.force, Counter()).update(read.counts)
                 if i == last_file_of[sf.force]:
-                    by_area = {a: n for (f, a), n in counts[sf.force].items() if f == sf.force}
+                    if sf.force in names:
+                        counts.setdefault(sf.force, Counter()).update(
+                            clean.areas_of_names(sf.force, names.pop(sf.force), areas)
+                        )
+                    by_area = {a: n for (f, a), n in counts.get(sf.force, {}).items() if f == sf.force}
                     authorities, rule = clean.authorities_for(sf.force, by_area, force_authorities)
                     decided[sf.force] = {"authorities": authorities, "rule": rule}
                 block.append(read)
