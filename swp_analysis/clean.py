@@ -746,7 +746,7 @@ def processed_frame(table: pa.Table) -> pd.DataFrame:
     return df
 
 
-_NEEDED = (
+INPUT_COLUMNS: tuple[str, ...] = (
     "Crime ID",
     "Month",
     "Longitude",
@@ -755,8 +755,9 @@ _NEEDED = (
     "LSOA name",
     "Crime type",
     "Last outcome category",
-    "force",
 )
+"""The published columns the processed table is made from; the others are checked, not kept."""
+_NEEDED = (*INPUT_COLUMNS, "force")
 
 
 def _valid(col: pa.ChunkedArray) -> np.ndarray:

@@ -72,17 +72,7 @@ _PARQUET_OPTIONS = dict(
     write_statistics=["month"],
 )
 _ROW_GROUP = 1 << 18
-INGEST_COLUMNS = (
-    "Crime ID",
-    "Month",
-    "Longitude",
-    "Latitude",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-)
-"""The published columns the processed table is made from; the others are checked, not kept."""
+INGEST_COLUMNS = clean.INPUT_COLUMNS
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import count_crimes_by_type
 
 from swp_analysis import pipeline
 
@@ -129,21 +130,7 @@ def test_reoffending_notebook_shows_drug_tests_and_crime_total(built, sample_dir
     reg = _register(sample_dir)
     text = _outputs_text(result.html.parent / "notebooks" / "10_reducing_reoffending.ipynb")
     assert f"{reg[('drug_tests_positive', '2018-19')]:.1%}" in text  # 74.3%
-    # Total recorded crime counted independently with the csv module from the raw files:
-    # repeated Crime IDs are dropped across the whole force (first occurrence kept, files in
-    # month order), then crimes in Wolverhampton LSOAs in April 2018 to March 2019 counted.
-    total = 0
-    seen: set[str] = set()
-    for f in sorted((sample_dir / "raw" / "police").glob("*/*.csv")):
-        y, m = map(int, f.parent.name.split("-"))
-        in_year = (y == 2018 and m >= 4) or (y == 2019 and m <= 3)
-        with open(f, newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row["Crime type"] == "Anti-social behaviour" or row["Crime ID"] in seen:
-                    continue
-                seen.add(row["Crime ID"])
-                if in_year and row["LSOA name"].startswith("Wolverhampton "):
-                    total += 1
+    total = sum(count_crimes_by_type(sample_dir).values())  # counted with the csv module
     assert f"{total:,}" in text
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
+from conftest import count_crimes_by_type
 
 from swp_analysis import metrics, report
 
@@ -34,18 +33,7 @@ def test_police_placeholders_are_computed_only_when_named():
 
 
 def test_police_claims_share_and_rank_match_an_independent_count(r, sample_dir):
-    counts: dict[str, int] = {}
-    seen: set[str] = set()
-    for f in sorted((sample_dir / "raw" / "police").glob("*/*.csv")):
-        y, m = map(int, f.parent.name.split("-"))
-        in_year = (y == 2018 and m >= 4) or (y == 2019 and m <= 3)
-        with open(f, newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row["Crime type"] == "Anti-social behaviour" or row["Crime ID"] in seen:
-                    continue
-                seen.add(row["Crime ID"])
-                if in_year and row["LSOA name"].startswith("Wolverhampton "):
-                    counts[row["Crime type"]] = counts.get(row["Crime type"], 0) + 1
+    counts = count_crimes_by_type(sample_dir)  # counted with the csv module
     total = sum(counts.values())
     figure = r.police_claims()
     share = figure("share", "Vehicle crime", "Wolverhampton", "2018-19")
