@@ -262,7 +262,7 @@ def monthly_trend(monthly: pd.DataFrame, area: str) -> Chart:
 
 
 def peer_dots(table: pd.DataFrame, value: str, area: str, label: str, unit: str,
-              fmt: str = "{:,.1f}") -> Chart:
+              fmt: str = "{:,.1f}", finding: str | None = None) -> Chart:
     """A dot plot of every peer authority on one measure, the chosen area highlighted.
 
     ``table`` has one row per authority (index = authority name) and a column ``value``.
@@ -277,11 +277,12 @@ def peer_dots(table: pd.DataFrame, value: str, area: str, label: str, unit: str,
                     va="center", fontsize=9, fontweight="bold" if a == area else "normal")
     ax.set_xlabel(unit)
     ax.margins(x=0.15)
-    title = f"{label}: {area} compared with the other authorities"
+    title = finding or f"{label}: {area} compared with the other authorities"
     ax.set_title(title)
     parts = [f"{a} {fmt.format(v)}" for a, v in data[value].items()]
     alt = (f"Dot plot of {label.lower()} ({unit.lower()}) for {len(data)} authorities, lowest "
-           f"first, {area} highlighted: {'; '.join(parts)}.")
+           f"first, {area} highlighted: {'; '.join(parts)}."
+           + (f" {finding}." if finding else ""))
     return Chart(fig, title, alt)
 
 

@@ -335,16 +335,22 @@ class ReportData:
         return display.paragraph(text)
 
     def chart_peers(self, crime_type: str, metric: str):
+        """A dot plot of the force's authorities; the title states the area's rank."""
         from . import charts
 
         f = self.peers(crime_type)
+        rank = metrics.peer_rank_label(f, self.area, metric, "down_is_good")
         if metric == "pct_change":
             return charts.peer_dots(f, "pct_change", self.area,
                                     f"{crime_type}: change {self.previous_year} to {self.year}",
-                                    "Change on the previous year (per cent)", fmt="{:+.1f}%")
+                                    "Change on the previous year (per cent)", fmt="{:+.1f}%",
+                                    finding=f"{self.area}: {rank} for reducing "
+                                            f"{crime_type.lower()}")
         return charts.peer_dots(f, "rate_per_1000", self.area,
                                 f"{crime_type}: rate per 1,000 residents, {self.year}",
-                                "Recorded crimes per 1,000 residents")
+                                "Recorded crimes per 1,000 residents",
+                                finding=f"{self.area}: {rank} for its {crime_type.lower()} rate "
+                                        f"per 1,000 residents")
 
     def peer_table_html(self, crime_type: str) -> Html:
         f = self.peers(crime_type)
