@@ -46,6 +46,7 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from swp_analysis.clean import FORCE_AUTHORITIES  # noqa: E402 - after the path is set
+from swp_analysis.sample_data import OUTCOMES as sample_OUTCOMES  # noqa: E402
 from swp_analysis.sources.policeuk import STREET_COLUMNS  # noqa: E402
 
 HEADER = STREET_COLUMNS  # the exact published header, from the reader itself
@@ -110,23 +111,7 @@ CRIME_TYPES = {
     "Theft from the person": 0.01,
     "Possession of weapons": 0.01,
 }
-OUTCOMES = [
-    "Investigation complete; no suspect identified",
-    "Unable to prosecute suspect",
-    "Under investigation",
-    "Status update unavailable",
-    "Awaiting court outcome",
-    "Offender given a caution",
-    "Local resolution",
-    "Court result unavailable",
-    "Offender sent to prison",
-    "Further investigation is not in the public interest",
-    "Action to be taken by another organisation",
-    "Formal action is not in the public interest",
-    "Offender given community sentence",
-    "Offender fined",
-    "Suspect charged as part of another case",
-]
+OUTCOMES = list(sample_OUTCOMES)  # the bundled sample's outcome categories
 MONTHS = [f"2018-{m:02d}" for m in range(4, 13)] + [f"2019-{m:02d}" for m in range(1, 4)]
 
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import html
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -236,8 +238,6 @@ def contents_list(nb) -> list[dict]:
     Markdown headings get the id nbconvert gives them; headings built by
     :func:`swp_analysis.display.heading` carry their own id.
     """
-    import re
-
     items = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -250,18 +250,13 @@ def contents_list(nb) -> list[dict]:
                 html_text = out.get("data", {}).get("text/html", "")
                 html_text = "".join(html_text) if isinstance(html_text, list) else html_text
                 for ident, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html_text):
-                    import html as _html
-
-                    items.append({"text": _html.unescape(text), "id": ident})
+                    items.append({"text": html.unescape(text), "id": ident})
     return items
 
 
 def _anchor_id(text: str) -> str:
     """The id nbconvert's Markdown renderer gives a heading (spaces become hyphens)."""
-    import re
-    from html import escape
-
-    return re.sub(r"\s", "-", escape(text, quote=False))
+    return re.sub(r"\s", "-", html.escape(text, quote=False))
 
 
 class Exporter:
@@ -388,9 +383,9 @@ def build(
             "contents": contents_list(combined),
             "sources": checks.data_sources(paths),
         }
-        html = Exporter().export(combined, context)
-        (staging / "annual-summary.html").write_text(html, encoding="utf-8")
-        say(f"export: annual-summary.html {len(html.encode()) / 1e6:.2f} MB "
+        page = Exporter().export(combined, context)
+        (staging / "annual-summary.html").write_text(page, encoding="utf-8")
+        say(f"export: annual-summary.html {len(page.encode()) / 1e6:.2f} MB "
             f"({time.perf_counter() - step:.1f}s)")
 
         manifest = {
@@ -402,7 +397,7 @@ def build(
             "inputs": {**provenance.inventory(paths, year),
                        **provenance.police_inventory(ingest.read_manifest(paths).get("police", {}))},
             "build_key": build_key,
-            "html_sha256": _sha256_bytes(html.encode("utf-8")),
+            "html_sha256": _sha256_bytes(page.encode("utf-8")),
             "police": ingest.read_manifest(paths).get("police", {}),
             "warnings": [str(w) for w in warnings],
             "notebooks": {
