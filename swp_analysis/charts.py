@@ -26,7 +26,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from . import metrics  # noqa: E402
+from . import formatting, stats  # noqa: E402
 
 # Okabe & Ito (2008) colour-blind-safe palette; the first two carry "before" and "now".
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -116,9 +116,9 @@ def change_title(measure: str, before: float | None, now: float | None) -> str:
     """A title that states the finding: "Domestic abuse reports rose 7.8%"."""
     if before is None or now is None or pd.isna(before) or pd.isna(now):
         return f"{measure}: not supplied for both years"
-    pct = metrics.pct_change(before, now)
+    pct = stats.pct_change(before, now)
     if pct is None or before < 10:
-        return f"{measure}: {metrics.fmt_count(before)} to {metrics.fmt_count(now)}"
+        return f"{measure}: {formatting.fmt_count(before)} to {formatting.fmt_count(now)}"
     if round(pct, 1) == 0:
         return f"{measure} unchanged"
     verb = "rose" if pct > 0 else "fell"
@@ -136,7 +136,7 @@ def year_on_year(measure: str, unit: str, values: dict[str, float | None]) -> Ch
     present = [(y, c) for y, c in zip(years, counts, strict=True) if c is not None and not pd.isna(c)]
     ax.bar([y for y, _ in present], [c for _, c in present], color=PALETTE[: len(present)], width=0.6)
     for y, c in present:
-        ax.annotate(metrics.fmt_count(c), (y, c), ha="center", va="bottom", xytext=(0, 3),
+        ax.annotate(formatting.fmt_count(c), (y, c), ha="center", va="bottom", xytext=(0, 3),
                     textcoords="offset points")
     ax.set_xlabel("Financial year (April to March)")
     ax.set_ylabel(unit)
@@ -144,7 +144,7 @@ def year_on_year(measure: str, unit: str, values: dict[str, float | None]) -> Ch
     ax.margins(y=0.15)
     title = change_title(measure, counts[0] if counts else None, counts[-1] if counts else None)
     ax.set_title(title)
-    parts = [f"{metrics.fmt_count(c)} in {y}" if c is not None and not pd.isna(c)
+    parts = [f"{formatting.fmt_count(c)} in {y}" if c is not None and not pd.isna(c)
              else f"not supplied for {y}" for y, c in zip(years, counts, strict=True)]
     alt = f"Bar chart of {measure.lower()} ({unit.lower()}) by financial year: {', '.join(parts)}."
     return Chart(fig, title, alt)
@@ -170,7 +170,7 @@ def proportion_against_target(
                         capsize=6, markersize=8)
         else:
             ax.plot([x], [p], marker="D", color=PALETTE[0], markersize=8, linestyle="none")
-        ax.annotate(metrics.fmt_prop(p), (x, p), xytext=(10, 0), textcoords="offset points",
+        ax.annotate(formatting.fmt_prop(p), (x, p), xytext=(10, 0), textcoords="offset points",
                     va="center")
     ax.set_xticks(range(len(years)), years)
     if target is not None:
@@ -184,17 +184,17 @@ def proportion_against_target(
     ax.set_ylim(max(0.0, min(bounds) - 0.05), min(1.0, max(bounds) + 0.05))
     ax.set_xlim(-0.5, len(years) - 0.5)
     latest = rows[-1]
-    title = f"{measure}: {metrics.fmt_prop(latest[1])} in {latest[0]}"
+    title = f"{measure}: {formatting.fmt_prop(latest[1])} in {latest[0]}"
     if target is not None:
         title += f" (target {target:.0%})"
     ax.set_title(title)
     parts = []
     for y, p, lo_, hi_ in rows:
         if lo_ is not None and hi_ is not None:
-            parts.append(f"{metrics.fmt_prop(p)} in {y} (95% interval {metrics.fmt_prop(lo_)} to "
-                         f"{metrics.fmt_prop(hi_)})")
+            parts.append(f"{formatting.fmt_prop(p)} in {y} (95% interval {formatting.fmt_prop(lo_)} to "
+                         f"{formatting.fmt_prop(hi_)})")
         else:
-            parts.append(f"{metrics.fmt_prop(p)} in {y} (no interval: the number of tests was "
+            parts.append(f"{formatting.fmt_prop(p)} in {y} (no interval: the number of tests was "
                          "not supplied)")
     alt = f"Dot chart of {measure.lower()}: {'; '.join(parts)}."
     if target is not None:
@@ -220,7 +220,7 @@ def contributors(shares: pd.DataFrame, area: str, fiscal_year: str, top: int = 1
     first = data.index[0]
     title = f"{first} was the largest share of recorded crime in {area}"
     ax.set_title(title)
-    parts = [f"{idx} {row['share']:.1%} ({metrics.ordinal(int(row['rank']))})"
+    parts = [f"{idx} {row['share']:.1%} ({formatting.ordinal(int(row['rank']))})"
              for idx, row in data.iterrows()]
     alt = (f"Horizontal bar chart of the share of total recorded crime in {area}, {fiscal_year}, "
            f"by crime type, largest first: {'; '.join(parts)}.")
@@ -246,7 +246,7 @@ def monthly_trend(monthly: pd.DataFrame, area: str) -> Chart:
     _thousands(ax)
     ax.legend(title="Financial year", fontsize=9)
     totals = data.groupby("fiscal_year", sort=False)["count"].sum()
-    title = (f"Recorded crime in {area} by month: {metrics.fmt_count(totals.iloc[-1])} in "
+    title = (f"Recorded crime in {area} by month: {formatting.fmt_count(totals.iloc[-1])} in "
              f"{totals.index[-1]}")
     ax.set_title(title)
     parts = []
@@ -254,9 +254,9 @@ def monthly_trend(monthly: pd.DataFrame, area: str) -> Chart:
         part = data[data["fiscal_year"] == fy]
         hi = part.loc[part["count"].idxmax()]
         lo = part.loc[part["count"].idxmin()]
-        parts.append(f"{fy}: total {metrics.fmt_count(part['count'].sum())}, highest "
-                     f"{hi['month']:%B %Y} ({metrics.fmt_count(hi['count'])}), lowest "
-                     f"{lo['month']:%B %Y} ({metrics.fmt_count(lo['count'])})")
+        parts.append(f"{fy}: total {formatting.fmt_count(part['count'].sum())}, highest "
+                     f"{hi['month']:%B %Y} ({formatting.fmt_count(hi['count'])}), lowest "
+                     f"{lo['month']:%B %Y} ({formatting.fmt_count(lo['count'])})")
     alt = f"Line chart of recorded crime per month in {area}. {'. '.join(parts)}."
     return Chart(fig, title, alt)
 
@@ -293,7 +293,7 @@ def spend_by_priority(spend: pd.Series, fiscal_year: str) -> Chart:
     ax = fig.add_subplot()
     ax.barh(list(data.index), list(data.values), color=PALETTE[2])
     for y, v in enumerate(data.values):
-        ax.annotate(metrics.fmt_gbp(v), (v, y), xytext=(3, 0), textcoords="offset points",
+        ax.annotate(formatting.fmt_gbp(v), (v, y), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=9)
     ax.set_xlabel(f"Expenditure, {fiscal_year} (pounds)")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"£{v:,.0f}"))
@@ -301,7 +301,7 @@ def spend_by_priority(spend: pd.Series, fiscal_year: str) -> Chart:
     top = data.index[-1]
     title = f"{top} had the largest share of spending in {fiscal_year}"
     ax.set_title(title)
-    parts = [f"{p} {metrics.fmt_gbp(v)}" for p, v in data.sort_values(ascending=False).items()]
+    parts = [f"{p} {formatting.fmt_gbp(v)}" for p, v in data.sort_values(ascending=False).items()]
     alt = (f"Horizontal bar chart of expenditure by strategic priority in {fiscal_year}, "
-           f"total {metrics.fmt_gbp(data.sum())}: {'; '.join(parts)}.")
+           f"total {formatting.fmt_gbp(data.sum())}: {'; '.join(parts)}.")
     return Chart(fig, title, alt)

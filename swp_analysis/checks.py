@@ -35,14 +35,14 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
     With ``police`` (the default) the police files are read and validated too, through the
     ingest step, whose cache makes a second run cheap. Returns the warnings.
     """
-    from . import metrics
+    from . import periods
     from .content import build_context, load_content
     from .report import ReportData
     from .sources.register import check_periods, load_register
     from .sources.tables import population_for, read_expenditure, read_population
 
     try:
-        metrics.previous_year(year)
+        periods.previous(year)
     except ValueError as exc:
         raise InputError("--year", str(exc), expected="a financial year such as 2018-19",
                          found=repr(year)) from None
@@ -96,7 +96,7 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
 
     population = _collect(problems, read_population, paths.population)
     if population is not None and area_known:
-        for fy in (metrics.previous_year(year), year):
+        for fy in (periods.previous(year), year):
             _collect(problems, population_for, population, area, fy)
 
     if content is not None and register is not None and police_df is not None and not problems:
@@ -158,17 +158,17 @@ def _register_area_warnings(register, area: str) -> list[Problem]:
 def _year_problems(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
     """An error for each compared year with no police records at all (a missing month is
     only a warning, but a missing year leaves nothing to compare)."""
-    from . import metrics
+    from . import periods
 
     present = sorted(police["fiscal_year"].astype(str).unique())
     problems = []
-    for fy in (metrics.previous_year(year), year):
+    for fy in (periods.previous(year), year):
         if fy in present:
             continue
-        months = metrics.fiscal_year_months(fy)
+        months = periods.months(fy)
         problems.append(Problem(
             paths.police, f"There are no police records for {fy}: the report compares {year} "
-            f"with {metrics.previous_year(year)}, so it needs street files for both years.",
+            f"with {periods.previous(year)}, so it needs street files for both years.",
             expected=f"street files for {months[0]} to {months[-1]}",
             found="records only for " + ", ".join(present) if present else "no records"))
     return problems
@@ -211,12 +211,12 @@ def check_area(paths: DataPaths, area: str) -> None:
 
 def missing_month_warnings(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
     """A warning for each month of the two compared years with no police records at all."""
-    from . import metrics
+    from . import periods
 
     have = set(pd.to_datetime(police["month"]).dt.strftime("%Y-%m").unique())
     out = []
-    for fy in (metrics.previous_year(year), year):
-        for m in metrics.fiscal_year_months(fy):
+    for fy in (periods.previous(year), year):
+        for m in periods.months(fy):
             if m not in have:
                 out.append(Problem(paths.police, f"No police file for {m} ({fy}): that year's "
                                    "totals are incomplete.", expected=f"a street file for {m}",

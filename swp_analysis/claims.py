@@ -18,7 +18,7 @@ Measures, each recomputed from the register (``indicators.csv``) or from police 
 
 - ``value``: the register's figure (a proportion in percent, money in pounds).
 - ``pct_change``: 100 * (now - before) / before, the period against the one before
-  (:func:`swp_analysis.metrics.pct_change`); a decrease is stated as a negative number.
+  (:func:`swp_analysis.stats.pct_change`); a decrease is stated as a negative number.
 - ``proportion``: 100 * numerator / denominator. Where only the denominator is known the
   check asks whether ANY whole number of the denominator gives the stated percentage
   (83% of 16 young people: 13/16 = 81.3% and 14/16 = 87.5%, so none does).
@@ -45,15 +45,14 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from swp_analysis import metrics
+from swp_analysis import formatting, periods, stats
 from swp_analysis.errors import InputError, Problem, SwpError, ValidationFailed
 from swp_analysis.paths import DataPaths
+from swp_analysis.periods import is_fiscal_year
 from swp_analysis.sources.register import Register, load_register
 from swp_analysis.sources.tables import (
     NOT_BLANK_RULES,
     Rule,
-    fiscal_start,
-    is_fiscal_year,
     is_number,
     read_csv_text,
     text_check,
@@ -192,7 +191,7 @@ def _decimals(text: str) -> int:
 
 def agrees_within_rounding(stated_text: str, recomputed: float) -> bool:
     """True when ``recomputed`` rounds (halves up) to ``stated_text`` at its decimals."""
-    shown = metrics.fmt_number(recomputed, dp=_decimals(stated_text), whole=False)
+    shown = formatting.fmt_number(recomputed, dp=_decimals(stated_text), whole=False)
     return abs(float(shown.replace(",", "")) - float(stated_text)) < 1e-9
 
 
@@ -202,11 +201,6 @@ class _Result:
     status: str  # "agrees" / "disagrees" / "not checked"
     unit: str
     note: str
-
-
-def _shift(fy: str, years: int) -> str:
-    start = fiscal_start(fy) + years
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _judge(claim: Claim, recomputed: float, unit: str, detail: str) -> _Result:
@@ -241,7 +235,7 @@ def _slips(claim: Claim, before: float, now: float) -> str:
             claim.stated_text.lstrip("-"), abs(x)
         ):
             return f" The stated {claim.stated_text}% equals {words} = " \
-                   f"{metrics.fmt_number(x, dp=2, whole=False)}%."
+                   f"{formatting.fmt_number(x, dp=2, whole=False)}%."
     return (f" No simple reading of {before:,.0f} and {now:,.0f} gives "
             f"{claim.stated_text}%.")
 
@@ -293,11 +287,11 @@ def _recompute(
         return _judge(claim, x, unit, f"register line {row.line}{qualifier}")
 
     if claim.measure == "pct_change":
-        previous = _shift(period, -1)
+        previous = periods.previous(period)
         before = register.row(indicator, where, previous)
         if before is None:
             return _not_checked("%", f"{indicator} not supplied for {where}, {previous}")
-        pct = metrics.pct_change(before.value, row.value)
+        pct = stats.pct_change(before.value, row.value)
         if pct is None:
             return _not_checked("%", f"{indicator} was 0 in {previous}: no percentage change")
         result = _judge(claim, pct, "%", f"{before.value:,.0f} in {previous} to "
@@ -321,7 +315,7 @@ def _recompute(
         options = sorted({max(0, min(int(den), j)) for j in (k - 1, k, k + 1)})
         fits = [j for j in options if agrees_within_rounding(claim.stated_text, 100 * j / den)]
         shown = ", ".join(
-            f"{j}/{den:,.0f} = {metrics.fmt_number(100 * j / den, dp=1, whole=False)}%"
+            f"{j}/{den:,.0f} = {formatting.fmt_number(100 * j / den, dp=1, whole=False)}%"
             for j in options
         )
         if fits:
@@ -399,15 +393,15 @@ def _show(x: float, unit: str, decimals: int | None = None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if unit == "%":
-        return metrics.fmt_number(x, dp=1 if decimals is None else decimals,
+        return formatting.fmt_number(x, dp=1 if decimals is None else decimals,
                                   whole=decimals is not None) + "%"
     if unit == "£":
-        return metrics.fmt_gbp(x)
+        return formatting.fmt_gbp(x)
     if unit == "rank":
-        return metrics.ordinal(int(round(x))) if float(x).is_integer() else f"{x:.1f}"
+        return formatting.ordinal(int(round(x))) if float(x).is_integer() else f"{x:.1f}"
     if unit == "ratio":
-        return metrics.fmt_number(x, dp=2, whole=True)
-    return metrics.fmt_number(x, dp=1, whole=True)
+        return formatting.fmt_number(x, dp=2, whole=True)
+    return formatting.fmt_number(x, dp=1, whole=True)
 
 
 def format_claims_table(df: pd.DataFrame) -> str:

@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from swp_analysis import metrics
+from swp_analysis import periods
 from swp_analysis.errors import InputError
 from swp_analysis.sources.policeuk import ANTI_SOCIAL_BEHAVIOUR
 
@@ -157,16 +157,12 @@ def area_from_lsoa_name(names: pd.Series | Iterable[str | None]) -> pd.Series:
 def fiscal_year_of(month: pd.Series) -> pd.Series:
     """April-to-March fiscal year label of each date: 2018-04-01 .. 2019-03-01 -> ``"2018-19"``.
 
-    :func:`swp_analysis.metrics.fiscal_year` applied once per distinct month (a national year
+    :func:`swp_analysis.periods.fiscal_year` applied once per distinct month (a national year
     has twelve), then spread to the rows by code.
     """
     s = pd.Series(month).astype("category")
-    labels = [_fiscal_label(pd.Timestamp(m)) for m in s.cat.categories]
+    labels = [periods.fiscal_year(pd.Timestamp(m)) for m in s.cat.categories]
     return pd.Series(_recode(s.cat.codes.to_numpy(), labels), index=s.index, name="fiscal_year")
-
-
-def _fiscal_label(ts: pd.Timestamp) -> str:
-    return metrics.fiscal_year(ts)
 
 
 def _remap(codes: np.ndarray, values: list) -> tuple[np.ndarray, list]:
@@ -615,7 +611,7 @@ def clean_block(
     month_dates = (
         pd.to_datetime(pd.Index(month_cats, dtype="str"), format="%Y-%m").to_numpy().astype("datetime64[D]")
     )
-    fiscal_labels = [_fiscal_label(pd.Timestamp(m)) for m in month_dates]
+    fiscal_labels = [periods.fiscal_year(pd.Timestamp(m)) for m in month_dates]
 
     code_arr = _as_dictionary(table.column("LSOA code"))
     name_arr = _as_dictionary(table.column("LSOA name"))

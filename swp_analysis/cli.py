@@ -94,11 +94,11 @@ def cmd_check_claims(args: argparse.Namespace) -> int:
 
 
 def cmd_new_year(args: argparse.Namespace) -> int:
-    from . import content, metrics
+    from . import content, periods
     from .paths import DataPaths
 
     paths = DataPaths.from_arg(args.data_dir)
-    year_from = args.from_year or metrics.previous_year(args.year)
+    year_from = args.from_year or periods.previous(args.year)
     needed = content.new_year(paths, year_from, args.year)
     _say(f"created report/{args.year}/ from report/{year_from}/ (existing files left untouched)")
     _say(f"the lead must supply {len(needed)} register row(s) in indicators.csv:")

@@ -5,7 +5,7 @@ A lead edits one folder a year, ``data/raw/report/<year>/``:
 - ``report.yaml``: the partnership's name and area, the chair's introduction and the other
   narrative (by Markdown file name), the strategy's priorities with their objectives, each
   objective's delivery rating (the lead's judgement, parsed with
-  :meth:`swp_analysis.metrics.Rating.parse`), commentary, linked indicator ids, optional
+  :meth:`swp_analysis.ratings.Rating.parse`), commentary, linked indicator ids, optional
   "Focus on" stories and "Explanation of rating"; the board's membership; the glossary; the
   rating key; next year's priorities; validated on load with pydantic.
 - Markdown files beside it. Their numbers are Jinja placeholders, ``{{ dv_reports.change }}``,
@@ -35,10 +35,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from swp_analysis import metrics
+from swp_analysis import formatting, ratings, stats
 from swp_analysis.errors import InputError, Problem, ValidationFailed
-from swp_analysis.metrics import Rating
 from swp_analysis.paths import DataPaths
+from swp_analysis.periods import is_fiscal_year, long_label, shift, start_of
+from swp_analysis.ratings import Rating
 from swp_analysis.sources.register import (
     IndicatorDef,
     Register,
@@ -48,10 +49,9 @@ from swp_analysis.sources.register import (
     read_definitions,
     read_yaml,
 )
-from swp_analysis.sources.tables import fiscal_start, is_fiscal_year
 
 REPORT_FILE = "report.yaml"
-NOT_SUPPLIED = metrics.NOT_SUPPLIED
+NOT_SUPPLIED = formatting.NOT_SUPPLIED
 NOT_APPLICABLE = "not applicable"
 NO_TARGET = "no target set"
 # Names every context has besides the indicator ids; an indicator may not use them.
@@ -458,30 +458,19 @@ def _source_line(text: str, line: int | None) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _long(fy: str) -> str:
-    """``"2018-19"`` -> ``"2018-2019"``, as the reference report writes years in prose."""
-    start = fiscal_start(fy)
-    return f"{start}-{start + 1}"
-
-
-def _shift(fy: str, years: int) -> str:
-    start = fiscal_start(fy) + years
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 def _fmt(x: float | None, unit: str) -> str:
     if x is None:
         return NOT_SUPPLIED
     if unit == "count":
-        return metrics.fmt_count(x)
+        return formatting.fmt_count(x)
     if unit == "proportion":
         # As precise as the figure: 0.83 -> "83%", 0.743 -> "74.3%", 727/978 -> "74.3%".
         if abs(x * 100 - round(x * 100)) < 1e-9:
             return f"{round(x * 100)}%"
-        return metrics.fmt_prop(x)
+        return formatting.fmt_prop(x)
     if unit == "gbp":
-        return metrics.fmt_gbp(x)
-    return metrics.fmt_number(x, dp=1)
+        return formatting.fmt_gbp(x)
+    return formatting.fmt_number(x, dp=1)
 
 
 def _missing(x: Any) -> bool:
@@ -505,8 +494,8 @@ def indicator_context(
     that does not apply to the unit reads "not applicable".
     """
     unit = definition.unit
-    period = _shift(year, -definition.lag_years)
-    previous_period = _shift(period, -1)
+    period = shift(year, -definition.lag_years)
+    previous_period = shift(period, -1)
     now = register.row(definition.id, area, period)
     before = register.row(definition.id, area, previous_period)
     v = None if now is None else now.value
@@ -524,15 +513,15 @@ def indicator_context(
         "title": definition.title,
         "unit": unit,
         "period": period,
-        "period_long": _long(period),
+        "period_long": long_label(period),
         "previous_period": previous_period,
-        "previous_period_long": _long(previous_period),
+        "previous_period_long": long_label(previous_period),
         "value": _fmt(v, unit),
         "previous": _fmt(b, unit),
         "numerator": NOT_SUPPLIED if _missing(raw["numerator"])
-        else metrics.fmt_count(raw["numerator"]),
+        else formatting.fmt_count(raw["numerator"]),
         "denominator": NOT_SUPPLIED if _missing(raw["denominator"])
-        else metrics.fmt_count(raw["denominator"]),
+        else formatting.fmt_count(raw["denominator"]),
         "note": (now.note if now is not None and now.note else ""),
         "source": now.source if now is not None else NOT_SUPPLIED,
         "change": NOT_SUPPLIED,
@@ -542,14 +531,14 @@ def indicator_context(
         "verdict": NOT_APPLICABLE if unit != "count" else NOT_SUPPLIED,
     }
     if v is not None and b is not None:
-        pct = metrics.pct_change(b, v) if b >= 0 and v >= 0 else None
+        pct = stats.pct_change(b, v) if b >= 0 and v >= 0 else None
         raw["pct_change"] = pct
-        ctx["change_pct"] = NOT_APPLICABLE if pct is None else metrics.fmt_pct(pct)
+        ctx["change_pct"] = NOT_APPLICABLE if pct is None else formatting.fmt_pct(pct)
         if unit == "count":
-            summary = metrics.change_summary(b, v)
+            summary = stats.change_summary(b, v)
             raw["z"] = summary.z
-            ctx["change"] = summary.text
-            ctx["z"] = metrics.fmt_number(summary.z, dp=1, whole=False)
+            ctx["change"] = formatting.change_text(summary)
+            ctx["z"] = formatting.fmt_number(summary.z, dp=1, whole=False)
             ctx["verdict"] = summary.verdict
             if summary.caution:
                 ctx["change_pct"] = f"not shown ({summary.caution})"
@@ -557,7 +546,7 @@ def indicator_context(
             pp = (v - b) * 100
             raw["pp_change"] = pp
             span = f"{_fmt(b, unit)} to {_fmt(v, unit)}"
-            size = metrics.fmt_number(abs(pp), dp=1, whole=False)
+            size = formatting.fmt_number(abs(pp), dp=1, whole=False)
             ctx["change_pp"] = f"{size} percentage points"
             ctx["change"] = (
                 f"no change ({span})" if pp == 0
@@ -572,7 +561,7 @@ def indicator_context(
                 ctx["change"] = f"no change ({span})"
             else:
                 direction = "an increase" if v > b else "a decrease"
-                ctx["change"] = f"{direction} of {metrics.fmt_pct(abs(pct))} ({span})"
+                ctx["change"] = f"{direction} of {formatting.fmt_pct(abs(pct))} ({span})"
 
     target = definition.target
     if target is None:
@@ -590,7 +579,7 @@ def indicator_context(
                 ctx["target"] = f"{_fmt(v, unit)} against {ctx['target_label']}"
                 ctx["target_met"] = NOT_APPLICABLE
             else:
-                result = metrics.compare_to_target(v, target.value, definition.polarity, unit)
+                result = ratings.compare_to_target(v, target.value, definition.polarity, unit)
                 raw["target_met"] = result.met
                 ctx["target"] = result.text
                 ctx["target_met"] = "met" if result.met else "not met"
@@ -613,11 +602,11 @@ def build_context(
                          found=repr(year))
     context: dict[str, Any] = {
         "year": year,
-        "year_long": _long(year),
-        "previous_year": _shift(year, -1),
-        "previous_year_long": _long(_shift(year, -1)),
-        "next_year": _shift(year, 1),
-        "next_year_long": _long(_shift(year, 1)),
+        "year_long": long_label(year),
+        "previous_year": shift(year, -1),
+        "previous_year_long": long_label(shift(year, -1)),
+        "next_year": shift(year, 1),
+        "next_year_long": long_label(shift(year, 1)),
         "area": area,
     }
     for indicator_id, definition in register.definitions.items():
@@ -786,7 +775,7 @@ def _metric_numbers(context: Mapping[str, Any]) -> list[tuple[float, bool, str]]
 
 
 def _rounds_to(x: float, decimals: int, number: float) -> bool:
-    return abs(float(metrics.fmt_number(x, dp=decimals, whole=False).replace(",", ""))
+    return abs(float(formatting.fmt_number(x, dp=decimals, whole=False).replace(",", ""))
                - number) < 1e-9
 
 
@@ -894,7 +883,7 @@ def new_year(paths: DataPaths, year_from: str, year_to: str) -> list[str]:
         if not is_fiscal_year(label):
             raise InputError("year", "The year is not a fiscal year.", expected="like 2019-20",
                              found=repr(label))
-    if fiscal_start(year_to) <= fiscal_start(year_from):
+    if start_of(year_to) <= start_of(year_from):
         raise InputError("year", "The new year must come after the year it is copied from.",
                          expected=f"a year after {year_from}", found=year_to)
     source = paths.report_dir(year_from)

@@ -1,7 +1,7 @@
 """The report's police figures, from the processed police table (:func:`ingest.load_police`).
 
 Pure functions: a DataFrame in, numbers or tables out. Arithmetic (change, Poisson Z, shares,
-ranks, rates and their intervals) comes from :mod:`swp_analysis.metrics`; this module only
+ranks, rates and their intervals) comes from :mod:`swp_analysis.stats`; this module only
 chooses the rows and builds the tables.
 
 What counts as recorded crime (the report's "total recorded crime", TRC): a kept record that
@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from swp_analysis import metrics
+from swp_analysis import periods, stats
 
 __all__ = [
     "recorded_crime",
@@ -45,25 +45,25 @@ def total_recorded_crime(df: pd.DataFrame, area: str, fiscal_year: str) -> int:
     return int(_selection(df, area, fiscal_year).sum())
 
 
-def trc_change(df: pd.DataFrame, area: str, fiscal_year: str) -> metrics.ChangeSummary:
+def trc_change(df: pd.DataFrame, area: str, fiscal_year: str) -> stats.ChangeSummary:
     """Total recorded crime in ``fiscal_year`` against the year before: change, %, Poisson Z."""
-    before = total_recorded_crime(df, area, metrics.previous_year(fiscal_year))
+    before = total_recorded_crime(df, area, periods.previous(fiscal_year))
     now = total_recorded_crime(df, area, fiscal_year)
-    return metrics.change_summary(before, now)
+    return stats.change_summary(before, now)
 
 
 def crime_type_shares(df: pd.DataFrame, area: str, fiscal_year: str) -> pd.DataFrame:
     """Each police.uk crime type's count, share of the area's TRC (0..1) and rank (1 = largest).
 
     Index ``crime_type``; rows sorted by rank (ties share a rank, see
-    :func:`metrics.rank_contributors`). Types with no record that year are left out.
+    :func:`stats.rank_contributors`). Types with no record that year are left out.
     """
     counts = _counts_by(df["crime_type"], _selection(df, area, fiscal_year))
     counts = counts[counts > 0].sort_index().astype("int64")
     counts.index.name = "crime_type"
     if counts.empty:
         raise ValueError(f"{area} has no recorded crime in {fiscal_year}, so no shares can be given")
-    table = metrics.rank_contributors(counts)
+    table = stats.rank_contributors(counts)
     table.index.name = "crime_type"
     return table
 
@@ -76,7 +76,7 @@ def monthly_counts(df: pd.DataFrame, area: str, fiscal_years: list[str]) -> pd.D
     all has a missing count (``<NA>``), never 0.
     """
     _check_area(df, area)
-    months = [m for fy in fiscal_years for m in metrics.fiscal_year_months(fy)]
+    months = [m for fy in fiscal_years for m in periods.months(fy)]
     stamps = pd.to_datetime(pd.Index(months), format="%Y-%m").astype("datetime64[s]")
     ok_in_area = (df["location_status"] == "ok").to_numpy() & (df["area"] == area).to_numpy()
     forces = _present(df["force"], ok_in_area)
@@ -89,7 +89,7 @@ def monthly_counts(df: pd.DataFrame, area: str, fiscal_years: list[str]) -> pd.D
     return pd.DataFrame(
         {
             "month": stamps,
-            "fiscal_year": [metrics.fiscal_year(m) for m in months],
+            "fiscal_year": [periods.fiscal_year(m) for m in months],
             "count": pd.array(values, dtype="Int64"),
         }
     )
@@ -113,12 +113,12 @@ def peer_table(
     Columns: count_before, count_now, change, pct_change (percent; NaN when the base is 0),
     z (Poisson Z, Wheeler), and with ``population`` (columns area, year, population; the
     mid-year estimate inside the fiscal year is used, mid-2018 for 2018-19) rate_per_1000 with
-    its 95% interval rate_lower/rate_upper (:func:`metrics.rate_per`). ``crime_type`` None
+    its 95% interval rate_lower/rate_upper (:func:`stats.rate_per`). ``crime_type`` None
     means all recorded crime. The force is the only one in the data, or the one given
-    (``force=``) or the one that polices ``area=``. Rank with :func:`metrics.rank_among_peers`.
+    (``force=``) or the one that polices ``area=``. Rank with :func:`stats.rank_among_peers`.
     """
     force = _choose_force(df, force, area)
-    before_year = metrics.previous_year(fiscal_year)
+    before_year = periods.previous(fiscal_year)
     _check_year(df, fiscal_year)
     _check_year(df, before_year)
     of_force = (df["force"] == force).to_numpy()
@@ -142,18 +142,18 @@ def peer_table(
     table = table.astype("int64")
     table["change"] = table["count_now"] - table["count_before"]
     table["pct_change"] = [
-        _nan_if_none(metrics.pct_change(b, n))
+        _nan_if_none(stats.pct_change(b, n))
         for b, n in zip(table["count_before"], table["count_now"], strict=True)
     ]
     table["z"] = [
-        metrics.poisson_z(b, n) for b, n in zip(table["count_before"], table["count_now"], strict=True)
+        stats.poisson_z(b, n) for b, n in zip(table["count_before"], table["count_now"], strict=True)
     ]
     if population is not None:
-        year = _mid_year(fiscal_year)
+        year = periods.mid_year(fiscal_year)
         pop = population.assign(year=population["year"].astype(int))
         pop = pop.loc[pop["year"] == year].drop_duplicates("area").set_index("area")["population"]
         rates = [
-            metrics.rate_per(n, pop[a], per=1000) if a in pop.index and pop[a] > 0 else None
+            stats.rate_per(n, pop[a], per=1000) if a in pop.index and pop[a] > 0 else None
             for a, n in zip(table.index, table["count_now"], strict=True)
         ]
         table["population"] = [float(pop[a]) if a in pop.index else np.nan for a in table.index]
@@ -233,7 +233,7 @@ def _check_area(df: pd.DataFrame, area: str) -> None:
 
 
 def _check_year(df: pd.DataFrame, fiscal_year: str) -> None:
-    metrics.previous_year(fiscal_year)  # a ValueError for a malformed label
+    periods.previous(fiscal_year)  # a ValueError for a malformed label
     if _is_present(df["fiscal_year"], fiscal_year) and (df["fiscal_year"] == fiscal_year).any():
         return
     years = _present(df["fiscal_year"])
@@ -263,11 +263,6 @@ def _choose_force(df: pd.DataFrame, force: str | None, area: str | None) -> str:
     if len(forces) != 1:
         raise ValueError(f"the police data hold several forces ({', '.join(forces)}): pass force= or area=")
     return forces[0]
-
-
-def _mid_year(fiscal_year: str) -> int:
-    """The mid-year population estimate dated inside the fiscal year: 2018-19 -> 2018."""
-    return int(metrics.next_year(metrics.previous_year(fiscal_year))[:4])
 
 
 def _nan_if_none(x: float | None) -> float:

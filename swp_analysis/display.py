@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 from markupsafe import Markup, escape
 
-from .metrics import Rating
+from .ratings import Rating
 
 
 class Html:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import display, metrics
+from . import display, formatting, periods
 from .display import Html
 from .report import ReportData
 from .report import load as load_report
@@ -45,8 +45,8 @@ class Quality:
         rec = self.reconciliation
         read = int(rec["rows_read"].sum()) if "rows_read" in rec else 0
         kept = int(rec["rows_kept"].sum()) if "rows_kept" in rec else 0
-        text = (f"{metrics.fmt_count(read)} police records were read from "
-                f"{len(rec)} street-level files; {metrics.fmt_count(kept)} were kept and every "
+        text = (f"{formatting.fmt_count(read)} police records were read from "
+                f"{len(rec)} street-level files; {formatting.fmt_count(kept)} were kept and every "
                 f"other row is counted below under the reason it was set aside.")
         parts = [display.paragraph(text).markup]
         if self.synthetic_police():
@@ -79,7 +79,7 @@ class Quality:
         if rec.empty:
             return rec
         numeric = [c for c in rec.columns if pd.api.types.is_numeric_dtype(rec[c])]
-        years = metrics.fiscal_years(rec["month"].astype(str))
+        years = periods.fiscal_years(rec["month"].astype(str))
         table = rec[numeric].groupby(years.values, sort=True).sum()
         table.insert(0, "files", rec.groupby(years.values, sort=True).size())
         table.index.name = "Financial year"
@@ -142,7 +142,7 @@ class Quality:
         """Months of the two report years with no police file for the area's force."""
         police = self.data.police
         have = set(pd.to_datetime(police["month"]).dt.strftime("%Y-%m").unique())
-        wanted = [m for y in self.data.years for m in metrics.fiscal_year_months(y)]
+        wanted = [m for y in self.data.years for m in periods.months(y)]
         return [m for m in wanted if m not in have]
 
     def methods(self) -> Html:

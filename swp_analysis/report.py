@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import display, metrics
+from . import display, formatting, periods, ratings, stats, suppression
 from .display import Html
 from .paths import DataPaths
 
@@ -35,7 +35,7 @@ class ReportData:
     # -- years ---------------------------------------------------------------------------
     @property
     def previous_year(self) -> str:
-        return metrics.previous_year(self.year)
+        return periods.previous(self.year)
 
     @property
     def years(self) -> list[str]:
@@ -92,7 +92,7 @@ class ReportData:
         return crime.crime_type_shares(self.police, self.area, self.year)
 
     @cached_property
-    def trc(self) -> metrics.ChangeSummary:
+    def trc(self) -> stats.ChangeSummary:
         """Total recorded crime (excluding anti-social behaviour), this year against last."""
         from . import crime
 
@@ -119,27 +119,27 @@ class ReportData:
         for name, row in self.crime_types.iterrows():
             types[_slug(name)] = {
                 "name": name,
-                "count": metrics.fmt_count(row["count"]),
-                "share": metrics.fmt_prop(row["share"], dp=0),
-                "share_1dp": metrics.fmt_prop(row["share"]),
-                "rank": metrics.ordinal(int(row["rank"])),
+                "count": formatting.fmt_count(row["count"]),
+                "share": formatting.fmt_prop(row["share"], dp=0),
+                "share_1dp": formatting.fmt_prop(row["share"]),
+                "rank": formatting.ordinal(int(row["rank"])),
             }
         burglary = self.peers("Burglary")
         return {
             "trc": {
-                "value": metrics.fmt_count(trc.now),
-                "previous": metrics.fmt_count(trc.before),
-                "change": trc.text,
-                "change_pct": metrics.fmt_pct(trc.pct) if trc.pct is not None else NOT_SUPPLIED,
+                "value": formatting.fmt_count(trc.now),
+                "previous": formatting.fmt_count(trc.before),
+                "change": formatting.change_text(trc),
+                "change_pct": formatting.fmt_pct(trc.pct) if trc.pct is not None else NOT_SUPPLIED,
                 "z": f"{trc.z:.1f}",
                 "verdict": trc.verdict,
             },
-            "asb": metrics.fmt_count(crime.asb_count(self.police, self.area, self.year)),
+            "asb": formatting.fmt_count(crime.asb_count(self.police, self.area, self.year)),
             "types": types,
             "burglary": {
-                "change_rank": metrics.peer_rank_label(burglary, self.area, "pct_change",
+                "change_rank": formatting.peer_rank_label(burglary, self.area, "pct_change",
                                                        "down_is_good"),
-                "rate_rank": metrics.peer_rank_label(burglary, self.area, "rate_per_1000",
+                "rate_rank": formatting.peer_rank_label(burglary, self.area, "rate_per_1000",
                                                      "down_is_good"),
                 "n_areas": len(burglary),
             },
@@ -187,14 +187,14 @@ class ReportData:
             items.append((f"{c['title']} ({c['period']})", c["value"], ". ".join(note) or None))
         return display.key_figures(items)
 
-    def objective_evidence(self, objective) -> tuple[metrics.Rating | None, list[str]]:
+    def objective_evidence(self, objective) -> tuple[ratings.Rating | None, list[str]]:
         """What an objective's linked indicators suggest, and the sentences that say why."""
         results, lines = [], []
         for i in objective.indicators:
             c = self.indicator(i)
             definition = self.register.definitions[i]
             if definition.target is not None and c["raw"]["target_met"] is not None:
-                result = metrics.compare_to_target(c["raw"]["value"], definition.target.value,
+                result = ratings.compare_to_target(c["raw"]["value"], definition.target.value,
                                                    definition.polarity, definition.unit)
                 results.append(result)
                 lines.append(f"{c['title']}: {result.text}")
@@ -202,7 +202,7 @@ class ReportData:
                 lines.append(f"{c['title']}: {c['value']} ({c['period']})")
             else:
                 lines.append(f"{c['title']}: {NOT_SUPPLIED}")
-        return metrics.suggest_rating(results), lines
+        return ratings.suggest_rating(results), lines
 
     def objectives_table(self) -> pd.DataFrame:
         """Every objective with the lead's rating, the evidence and whether they agree.
@@ -217,7 +217,7 @@ class ReportData:
             return pd.DataFrame(columns=columns)
         for priority, objective in self.content.objectives():
             suggested, lines = self.objective_evidence(objective)
-            disagree = metrics.rating_disagrees(objective.rating, suggested)
+            disagree = ratings.rating_disagrees(objective.rating, suggested)
             if suggested is None:
                 check = "No linked indicator has a target: the rating rests on the narrative"
             elif disagree:
@@ -256,7 +256,7 @@ class ReportData:
             parts.append(display.callout(f"Explanation of rating: {o.rating.label}",
                                          self.narrative(o.rating_explanation), "explain").markup)
         suggested, lines = self.objective_evidence(o)
-        if metrics.rating_disagrees(o.rating, suggested):
+        if ratings.rating_disagrees(o.rating, suggested):
             parts.append(
                 '<p class="swp-flag">Check: the rating above is more positive than its linked '
                 f"indicators suggest ({display.escape(suggested.label)}).</p>")
@@ -279,19 +279,19 @@ class ReportData:
         types = self.crime_types
         top = types.index[0]
         parts = [
-            f"{self.area} recorded {metrics.fmt_count(t.now)} crimes in {self.year} (police.uk "
-            f"street-level data, excluding anti-social behaviour): {t.text} on {self.previous_year}.",
+            f"{self.area} recorded {formatting.fmt_count(t.now)} crimes in {self.year} (police.uk "
+            f"street-level data, excluding anti-social behaviour): {formatting.change_text(t)} on {self.previous_year}.",
             f"Wheeler's Poisson Z for this change is {t.z:.1f}, so the change is "
             + ("more than normal year-to-year variation (|Z| > 3)." if t.verdict != "within normal variation"
                else "within normal year-to-year variation (|Z| of 3 or less)."),
             f"The largest contributor was {top.lower()} "
-            f"({metrics.fmt_prop(types.loc[top, 'share'])} of the total).",
+            f"({formatting.fmt_prop(types.loc[top, 'share'])} of the total).",
         ]
         if "Vehicle crime" in types.index:
             v = types.loc["Vehicle crime"]
             parts.append(
-                f"Vehicle crime was {metrics.fmt_prop(v['share'])} of total recorded crime, the "
-                f"{metrics.ordinal(int(v['rank']))} highest contributor. police.uk publishes "
+                f"Vehicle crime was {formatting.fmt_prop(v['share'])} of total recorded crime, the "
+                f"{formatting.ordinal(int(v['rank']))} highest contributor. police.uk publishes "
                 "vehicle crime as one category, so theft from a motor vehicle on its own (the "
                 "measure the 2017-19 report used) cannot be shown from this source.")
         parts.append(
@@ -302,11 +302,11 @@ class ReportData:
     def contributors_table(self) -> Html:
         """Crime types with count, share and rank (counts pass through disclosure control)."""
         t = self.crime_types
-        counts = metrics.suppress(t[["count"]])
+        counts = suppression.suppress(t[["count"]])
         df = pd.DataFrame({
-            "Recorded crimes": [c if isinstance(c, str) else metrics.fmt_count(c) for c in counts["count"]],
-            "Share of total": [metrics.fmt_prop(x) for x in t["share"]],
-            "Rank": [metrics.ordinal(int(x)) for x in t["rank"]],
+            "Recorded crimes": [c if isinstance(c, str) else formatting.fmt_count(c) for c in counts["count"]],
+            "Share of total": [formatting.fmt_prop(x) for x in t["share"]],
+            "Rank": [formatting.ordinal(int(x)) for x in t["rank"]],
         }, index=pd.Index(t.index, name="Crime type"))
         return display.table(df, f"Recorded crime by type, {self.area}, {self.year}",
                              numeric=list(df.columns),
@@ -325,10 +325,10 @@ class ReportData:
 
     def peer_summary(self, crime_type: str) -> Html:
         f = self.peers(crime_type)
-        change = metrics.peer_rank_label(f, self.area, "pct_change", "down_is_good")
-        rate = metrics.peer_rank_label(f, self.area, "rate_per_1000", "down_is_good")
+        change = formatting.peer_rank_label(f, self.area, "pct_change", "down_is_good")
+        rate = formatting.peer_rank_label(f, self.area, "rate_per_1000", "down_is_good")
         row = f.loc[self.area]
-        text = (f"{crime_type} in {self.area} changed by {metrics.fmt_pct(row['pct_change'])} "
+        text = (f"{crime_type} in {self.area} changed by {formatting.fmt_pct(row['pct_change'])} "
                 f"between {self.previous_year} and {self.year}: {change} authorities of the "
                 f"force for reducing it. Its rate was {row['rate_per_1000']:.1f} per 1,000 "
                 f"residents: {rate} (lowest rate = best).")
@@ -339,7 +339,7 @@ class ReportData:
         from . import charts
 
         f = self.peers(crime_type)
-        rank = metrics.peer_rank_label(f, self.area, metric, "down_is_good")
+        rank = formatting.peer_rank_label(f, self.area, metric, "down_is_good")
         if metric == "pct_change":
             return charts.peer_dots(f, "pct_change", self.area,
                                     f"{crime_type}: change {self.previous_year} to {self.year}",
@@ -355,9 +355,9 @@ class ReportData:
     def peer_table_html(self, crime_type: str) -> Html:
         f = self.peers(crime_type)
         df = pd.DataFrame({
-            self.previous_year: [metrics.fmt_count(x) for x in f["count_before"]],
-            self.year: [metrics.fmt_count(x) for x in f["count_now"]],
-            "Change": [metrics.fmt_pct(x) for x in f["pct_change"]],
+            self.previous_year: [formatting.fmt_count(x) for x in f["count_before"]],
+            self.year: [formatting.fmt_count(x) for x in f["count_now"]],
+            "Change": [formatting.fmt_pct(x) for x in f["pct_change"]],
             "Poisson Z": [f"{x:.1f}" for x in f["z"]],
             "Rate per 1,000": [f"{x:.1f} ({lo:.1f} to {hi:.1f})" for x, lo, hi in
                                zip(f["rate_per_1000"], f["rate_lower"], f["rate_upper"], strict=True)],
@@ -382,7 +382,7 @@ class ReportData:
                 continue
             lo = hi = None
             if row.numerator is not None and row.denominator:
-                lo, hi = metrics.proportion_ci(row.numerator, row.denominator)
+                lo, hi = stats.proportion_ci(row.numerator, row.denominator)
             rows.append((y, row.value, lo, hi))
         if not rows:
             return self._not_supplied_chart(measure)
@@ -516,9 +516,9 @@ class ReportData:
         e = e[e["fiscal_year"] == self.year]
         df = pd.DataFrame({
             "Priority": e["priority"], "Item": e["item"], "Provider": e["provider"],
-            "Funder": e["funder"], "Amount": [metrics.fmt_gbp(x) for x in e["amount_gbp"]],
+            "Funder": e["funder"], "Amount": [formatting.fmt_gbp(x) for x in e["amount_gbp"]],
         }).set_index("Item")
-        total = metrics.fmt_gbp(e["amount_gbp"].sum())
+        total = formatting.fmt_gbp(e["amount_gbp"].sum())
         return display.table(df, f"Expenditure by item, {self.year} (total {total})",
                              numeric=["Amount"], note=self.expenditure_note())
 
@@ -582,7 +582,7 @@ def _show(x: float, unit: str) -> str:
     if unit == "%":
         return f"{x:,.1f}%"
     if unit == "\u00a3":
-        return metrics.fmt_gbp(x)
+        return formatting.fmt_gbp(x)
     if unit == "ratio":
         return f"{x:,.2f}"
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
@@ -601,7 +601,7 @@ def police_claims(data: ReportData):
             return float(row["share"] * 100) if measure == "share" else float(row["rank"])
         if measure == "peer_rank":
             peers = crime.peer_table(data.police, period, subject, data.population)
-            ranked = metrics.rank_among_peers(peers, "pct_change", "down_is_good")
+            ranked = stats.rank_among_peers(peers, "pct_change", "down_is_good")
             return float(ranked.loc[area, "rank"]) if area in ranked.index else None
         return None
 
@@ -637,5 +637,5 @@ def _slug(name: str) -> str:
 def load(year: str = "2018-19", area: str = "Wolverhampton",
          data_dir: str | Path | None = None) -> ReportData:
     """The inputs of one report. ``data_dir`` None means the repository's ``data/``."""
-    metrics.previous_year(year)  # validates the label ("2018-19")
+    periods.previous(year)  # validates the label ("2018-19")
     return ReportData(year, area, DataPaths.from_arg(data_dir))

@@ -41,12 +41,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from swp_analysis.errors import InputError, Problem, ValidationFailed
 from swp_analysis.paths import DataPaths
+from swp_analysis.periods import is_fiscal_year, label, start_of
 from swp_analysis.sources.tables import (
     NOT_BLANK_RULES,
     Rule,
     as_number,
-    fiscal_start,
-    is_fiscal_year,
     is_number,
     read_csv_text,
     text_check,
@@ -518,8 +517,8 @@ class Register:
         """The latest period at or before ``upto`` with a figure for this indicator and area."""
         d = self.data
         periods = d.loc[(d["indicator"] == indicator) & (d["area"] == area), "period"]
-        periods = [p for p in periods if fiscal_start(p) <= fiscal_start(upto)]
-        return max(periods, key=fiscal_start) if periods else None
+        periods = [p for p in periods if start_of(p) <= start_of(upto)]
+        return max(periods, key=start_of) if periods else None
 
     def areas(self) -> list[str]:
         return sorted(self.data["area"].unique())
@@ -534,16 +533,12 @@ class Register:
         needed = []
         for indicator, definition in self.definitions.items():
             lag = definition.lag_years
-            had = _fy(fiscal_start(year_from) - lag)
-            want = _fy(fiscal_start(year_to) - lag)
+            had = label(start_of(year_from) - lag)
+            want = label(start_of(year_to) - lag)
             had_row = self.row(indicator, area, had)
             if had_row is not None and self.row(indicator, area, want) is None:
                 needed.append((indicator, area, want))
         return needed
-
-
-def _fy(start: int) -> str:
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def load_register(paths: DataPaths) -> Register:
@@ -567,7 +562,7 @@ def check_periods(register: Register, year: str) -> list[Problem]:
         raise InputError("year", "The year is not a fiscal year.", expected="like 2018-19",
                          found=repr(year))
     d = register.data
-    late = d[d["period"].map(fiscal_start) > fiscal_start(year)]
+    late = d[d["period"].map(start_of) > start_of(year)]
     return [
         Problem(register.csv_file, f"The period is after the year being built ({year}).",
                 int(r["line"]), "period", f"{year} or earlier", r["period"])

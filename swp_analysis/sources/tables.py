@@ -25,8 +25,7 @@ import pandera.errors
 import pandera.pandas as pa
 
 from swp_analysis.errors import InputError, Problem, ValidationFailed
-
-FISCAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+from swp_analysis.periods import is_fiscal_year, mid_year
 
 POPULATION_COLUMNS = ("area", "year", "population", "source")
 EXPENDITURE_COLUMNS = ("fiscal_year", "priority", "item", "provider", "funder", "amount_gbp")
@@ -39,26 +38,6 @@ _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 # --------------------------------------------------------------------------------------------
 # Generic helpers, shared with sources/register.py
 # --------------------------------------------------------------------------------------------
-
-
-def is_fiscal_year(text: object) -> bool:
-    """True for a fiscal-year label such as ``"2018-19"`` (April 2018 to March 2019).
-
-    The second part must be the year after the first (``"2018-20"`` is refused), and the
-    long form ``"2018-2019"``, ``"2018/19"`` or a month are refused: every figure the
-    register, population and expenditure tables hold is for a whole fiscal year.
-    """
-    if not isinstance(text, str):
-        return False
-    m = FISCAL_YEAR.match(text)
-    return bool(m) and (int(m.group(1)) + 1) % 100 == int(m.group(2))
-
-
-def fiscal_start(label: str) -> int:
-    """The calendar year a fiscal year starts in: ``"2018-19"`` -> 2018."""
-    if not is_fiscal_year(label):
-        raise ValueError(f"not a fiscal year like '2018-19': {label!r}")
-    return int(label[:4])
 
 
 def is_number(text: object) -> bool:
@@ -347,23 +326,13 @@ def read_population(path: str | Path) -> pd.DataFrame:
     return out
 
 
-def mid_year_for(fiscal_year: str) -> int:
-    """The mid-year estimate used for a fiscal year: the one dated inside it.
-
-    ``"2018-19"`` (1 April 2018 to 31 March 2019) uses the mid-2018 estimate (30 June 2018).
-    This is the convention of ONS and the Home Office for police recorded crime rates per
-    1,000 population (year ending March 2019 rates use mid-2018 estimates), and the
-    estimate at 30 June is the nearest published figure to the year's average population.
-    """
-    return fiscal_start(fiscal_year)
-
-
 def population_for(population: pd.DataFrame, area: str, fiscal_year: str) -> int:
-    """The population of ``area`` for ``fiscal_year`` (its mid-year, see :func:`mid_year_for`).
+    """The population of ``area`` for ``fiscal_year``: its mid-year estimate
+    (:func:`swp_analysis.periods.mid_year`).
 
     Raises :class:`InputError` naming what is missing when the table has no such row.
     """
-    year = mid_year_for(fiscal_year)
+    year = mid_year(fiscal_year)
     rows = population[(population["area"] == area) & (population["year"] == year)]
     if rows.empty:
         areas = sorted(population["area"].unique())

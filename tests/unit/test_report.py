@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import count_crimes_by_type
 
-from swp_analysis import metrics, report
+from swp_analysis import report, stats
 
 
 @pytest.fixture(scope="module")
@@ -52,5 +52,5 @@ def test_key_figures_say_not_supplied_never_zero(sample_dir):
 
 def test_change_table_gives_poisson_verdicts(r):
     html = r.change_table(["dv_reports", "marac_cases"], "caption").markup
-    z = metrics.poisson_z(6361, 6858)  # 2(sqrt(6858) - sqrt(6361)) = 6.1
+    z = stats.poisson_z(6361, 6858)  # 2(sqrt(6858) - sqrt(6361)) = 6.1
     assert f"{z:.1f}" in html and "increase" in html

@@ -17,7 +17,7 @@ import pytest
 from swp_analysis.errors import InputError, SwpError, ValidationFailed
 from swp_analysis.sources import geography, policeuk
 
-FIXTURES = Path(__file__).parent / "data" / "police"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "police"
 TREE = FIXTURES / "tree"
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"

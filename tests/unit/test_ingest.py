@@ -19,7 +19,7 @@ from swp_analysis.errors import InputError, SwpError
 from swp_analysis.paths import DataPaths
 from swp_analysis.sources import policeuk
 
-TREE = Path(__file__).parent / "data" / "police" / "tree"
+TREE = Path(__file__).resolve().parents[1] / "data" / "police" / "tree"
 CONTRACT = [
     "crime_id",
     "month",

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swp_analysis import clean, metrics
+from swp_analysis import clean, periods
 from swp_analysis.errors import InputError, SwpError, ValidationFailed
 from swp_analysis.sources import geography, policeuk
 
-TREE = Path(__file__).parent / "data" / "police" / "tree"
+TREE = Path(__file__).resolve().parents[1] / "data" / "police" / "tree"
 LOOKUP_NAME = "Lower_Layer_Super_Output_Area_2011_to_Ward_2018_Lookup_in_England_and_Wales_v3.csv"
 
 
@@ -74,7 +74,7 @@ def test_fiscal_year_of(month, fy):
 def test_fiscal_year_agrees_with_metrics_for_every_month_of_a_decade():
     months = pd.Series(pd.date_range("2010-01-01", "2020-12-01", freq="MS"))
     ours = clean.fiscal_year_of(months).astype(str).tolist()
-    assert ours == [metrics.fiscal_year(m) for m in months]
+    assert ours == [periods.fiscal_year(m) for m in months]
 
 
 # --------------------------------------------------------------------------------------------

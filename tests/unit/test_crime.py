@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from swp_analysis import clean, crime, metrics
+from swp_analysis import clean, crime, stats
 from swp_analysis.sources import policeuk
 
-TREE = Path(__file__).parent / "data" / "police" / "tree"
+TREE = Path(__file__).resolve().parents[1] / "data" / "police" / "tree"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_total_recorded_crime(df):
 
 def test_trc_change(df):
     change = crime.trc_change(df, "Wolverhampton", "2018-19")
-    assert isinstance(change, metrics.ChangeSummary)
+    assert isinstance(change, stats.ChangeSummary)
     assert (change.before, change.now, change.change) == (2, 6, 4)
     assert change.pct == pytest.approx(200.0)
     assert change.z == pytest.approx(2 * (math.sqrt(6) - math.sqrt(2)))  # Wheeler's Z by hand
@@ -115,7 +115,7 @@ def test_peer_table(df):
     assert table.loc["Walsall", "z"] == pytest.approx(2 * (math.sqrt(3) - math.sqrt(2)))
     assert math.isnan(table.loc["Dudley", "pct_change"])  # 0 -> 0: no percentage
     assert table.loc["Dudley", "z"] == 0
-    ranked = metrics.rank_among_peers(table, "pct_change", "down_is_good")
+    ranked = stats.rank_among_peers(table, "pct_change", "down_is_good")
     assert ranked.loc["Walsall", "rank"] == 1  # the smaller rise is the better
 
 

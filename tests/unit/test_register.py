@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from swp_analysis.errors import InputError, ValidationFailed
 from swp_analysis.paths import DataPaths
+from swp_analysis.periods import is_fiscal_year, mid_year
 from swp_analysis.sources.register import (
     check_periods,
     load_register,
@@ -27,14 +28,12 @@ from swp_analysis.sources.register import (
     read_register_csv,
 )
 from swp_analysis.sources.tables import (
-    is_fiscal_year,
-    mid_year_for,
     population_for,
     read_expenditure,
     read_population,
 )
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 FIXTURES = HERE / "data" / "register"
 GOOD = FIXTURES / "data"
 BAD = FIXTURES / "bad"
@@ -322,7 +321,7 @@ def test_every_negative_count_is_reported_on_its_own_line(tmp_path_factory, rows
 def test_population_reads_and_picks_the_mid_year_inside_the_fiscal_year(paths):
     pop = read_population(paths.population)
     assert pop["population"].dtype == "int64"
-    assert mid_year_for("2018-19") == 2018
+    assert mid_year("2018-19") == 2018
     assert population_for(pop, "Wolverhampton", "2018-19") == 262474
     assert population_for(pop, "Wolverhampton", "2017-18") == 260648
     with pytest.raises(InputError) as info:

@@ -27,11 +27,11 @@ from swp_analysis.content import (
     reset_ratings,
 )
 from swp_analysis.errors import InputError, ValidationFailed
-from swp_analysis.metrics import Rating
 from swp_analysis.paths import DataPaths
+from swp_analysis.ratings import Rating
 from swp_analysis.sources.register import load_register
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 FIXTURES = HERE / "data" / "register"
 GOOD = FIXTURES / "data"
 BAD = FIXTURES / "bad"

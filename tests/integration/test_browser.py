@@ -18,7 +18,7 @@ from swp_analysis.lab import find_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "reports" / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "reports" / "test-artifacts"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 DEFAULT_ALT = "No description has been provided for this image"
 CHROMIUM_ARGS = [

@@ -24,7 +24,7 @@ from swp_analysis.claims import (
 from swp_analysis.errors import InputError, ValidationFailed
 from swp_analysis.paths import DataPaths
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 FIXTURES = HERE / "data" / "register"
 GOOD = DataPaths.from_arg(FIXTURES / "data")
 BAD = FIXTURES / "bad"

@@ -30,7 +30,7 @@ from swp_analysis import cli, ingest, pipeline, sample_data
 from swp_analysis.errors import SwpError, ValidationFailed
 from swp_analysis.paths import DataPaths
 
-BAD = Path(__file__).resolve().parent / "data" / "bad"
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 YEAR = "2018-19"
 P0418 = "police/2018-04/2018-04-west-midlands-street.csv"
 REPORT = f"report/{YEAR}"
