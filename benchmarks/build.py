@@ -52,9 +52,15 @@ def kernel_env(tmp: Path) -> dict:
     """A JUPYTER_PATH whose python3 kernel is this interpreter, so the CLIs use it too."""
     spec = tmp / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "bench", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "bench",
+                "language": "python",
+            }
+        )
+    )
     env = dict(os.environ, JUPYTER_PATH=str(tmp / "jupyter"))
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     return env
@@ -66,12 +72,29 @@ def baseline(nb_dir: Path, out: Path, data_dir: Path, env: dict) -> float:
     start = time.perf_counter()
     for spec in pipeline.NOTEBOOKS:
         executed = out / f"{spec.name}.ipynb"
-        timed([str(bindir / "papermill"), str(nb_dir / f"{spec.name}.ipynb"), str(executed),
-               "-p", "year", "2018-19", "-p", "area", "Wolverhampton",
-               "-p", "data_dir", str(data_dir), "-k", "python3", "--no-progress-bar",
-               "--cwd", str(nb_dir)], env=env)
-        timed([str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-               str(executed)], env=env)
+        timed(
+            [
+                str(bindir / "papermill"),
+                str(nb_dir / f"{spec.name}.ipynb"),
+                str(executed),
+                "-p",
+                "year",
+                "2018-19",
+                "-p",
+                "area",
+                "Wolverhampton",
+                "-p",
+                "data_dir",
+                str(data_dir),
+                "-k",
+                "python3",
+                "--no-progress-bar",
+                "--cwd",
+                str(nb_dir),
+            ],
+            env=env,
+        )
+        timed([str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env=env)
     return time.perf_counter() - start
 
 
@@ -98,8 +121,18 @@ def main() -> None:
         nb_dir = tmp / "notebooks"
         shutil.copytree(ROOT / "notebooks", nb_dir)
         env = kernel_env(tmp)
-        swp = [sys.executable, "-m", "swp_analysis.cli", "build", "--data-dir", str(data_dir),
-               "--notebooks-dir", str(nb_dir), "--reports-dir", str(tmp / "reports")]
+        swp = [
+            sys.executable,
+            "-m",
+            "swp_analysis.cli",
+            "build",
+            "--data-dir",
+            str(data_dir),
+            "--notebooks-dir",
+            str(nb_dir),
+            "--reports-dir",
+            str(tmp / "reports"),
+        ]
         if args.jobs:
             swp += ["--jobs", str(args.jobs)]
         # warm-up: ingest cache and the machine's font cache, as on any machine after set-up
@@ -118,18 +151,21 @@ def main() -> None:
         for i in range(args.repeat):
             edit(nb_dir / f"{EDITED}.ipynb", i)
             times["d"].append(timed(swp, env=env))
-            print(f"(d) swp build after editing {EDITED}, run {i + 1}: {times['d'][-1]:.1f}s",
-                  flush=True)
+            print(f"(d) swp build after editing {EDITED}, run {i + 1}: {times['d'][-1]:.1f}s", flush=True)
 
     med = {k: statistics.median(v) for k, v in times.items()}
-    ratios = {"(b)/(a)": med["b"] / med["a"], "(c)/(a)": med["c"] / med["a"],
-              "(d)/(b)": med["d"] / med["b"]}
+    ratios = {"(b)/(a)": med["b"] / med["a"], "(c)/(a)": med["c"] / med["a"], "(d)/(b)": med["d"] / med["b"]}
     print()
     print(f"cores: {os.cpu_count()}, notebooks: {len(pipeline.NOTEBOOKS)}, repeat: {args.repeat}")
-    for key, label in (("a", "baseline papermill + nbconvert CLIs"), ("b", "swp build --force"),
-                       ("c", "swp build, nothing changed"), ("d", f"swp build, {EDITED} edited")):
-        print(f"({key}) {label:40s} median {med[key]:7.2f}s  runs "
-              + ", ".join(f"{t:.2f}" for t in times[key]))
+    for key, label in (
+        ("a", "baseline papermill + nbconvert CLIs"),
+        ("b", "swp build --force"),
+        ("c", "swp build, nothing changed"),
+        ("d", f"swp build, {EDITED} edited"),
+    ):
+        print(
+            f"({key}) {label:40s} median {med[key]:7.2f}s  runs " + ", ".join(f"{t:.2f}" for t in times[key])
+        )
     for name, value in ratios.items():
         verdict = "meets" if value <= TARGETS[name] else "MISSES"
         print(f"{name} = {value:.3f}  (target <= {TARGETS[name]}: {verdict})")

@@ -62,5 +62,7 @@ r.chart_year_on_year("hate_crimes", "Hate crimes recorded", "Crimes")
 # #### Year on year: is the change more than normal variation?
 
 # %%
-r.change_table(["dv_reports", "marac_cases", "hate_crimes"],
-               "Domestic abuse, MARAC and hate crime: change on the previous year")
+r.change_table(
+    ["dv_reports", "marac_cases", "hate_crimes"],
+    "Domestic abuse, MARAC and hate crime: change on the previous year",
+)

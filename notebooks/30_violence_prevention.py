@@ -29,8 +29,16 @@ r.committed_to("violence_prevention")
 r.objective("vp_young_people")
 
 # %%
-r.key_figures(["peer_mentoring_schools", "holiday_activity_participants", "youth_outreach_engaged",
-               "music_project_sessions", "music_project_hours", "music_project_participants"])
+r.key_figures(
+    [
+        "peer_mentoring_schools",
+        "holiday_activity_participants",
+        "youth_outreach_engaged",
+        "music_project_sessions",
+        "music_project_hours",
+        "music_project_participants",
+    ]
+)
 
 # %%
 r.objective("vp_legislative_tools")

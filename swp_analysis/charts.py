@@ -136,16 +136,24 @@ def year_on_year(measure: str, unit: str, values: dict[str, float | None]) -> Ch
     present = [(y, c) for y, c in zip(years, counts, strict=True) if c is not None and not pd.isna(c)]
     ax.bar([y for y, _ in present], [c for _, c in present], color=PALETTE[: len(present)], width=0.6)
     for y, c in present:
-        ax.annotate(formatting.fmt_count(c), (y, c), ha="center", va="bottom", xytext=(0, 3),
-                    textcoords="offset points")
+        ax.annotate(
+            formatting.fmt_count(c),
+            (y, c),
+            ha="center",
+            va="bottom",
+            xytext=(0, 3),
+            textcoords="offset points",
+        )
     ax.set_xlabel("Financial year (April to March)")
     ax.set_ylabel(unit)
     _thousands(ax)
     ax.margins(y=0.15)
     title = change_title(measure, counts[0] if counts else None, counts[-1] if counts else None)
     ax.set_title(title)
-    parts = [f"{formatting.fmt_count(c)} in {y}" if c is not None and not pd.isna(c)
-             else f"not supplied for {y}" for y, c in zip(years, counts, strict=True)]
+    parts = [
+        f"{formatting.fmt_count(c)} in {y}" if c is not None and not pd.isna(c) else f"not supplied for {y}"
+        for y, c in zip(years, counts, strict=True)
+    ]
     alt = f"Bar chart of {measure.lower()} ({unit.lower()}) by financial year: {', '.join(parts)}."
     return Chart(fig, title, alt)
 
@@ -166,12 +174,12 @@ def proportion_against_target(
     years = [r[0] for r in rows]
     for x, (_year, p, lo, hi) in enumerate(rows):
         if lo is not None and hi is not None:
-            ax.errorbar([x], [p], yerr=[[p - lo], [hi - p]], fmt="o", color=PALETTE[0],
-                        capsize=6, markersize=8)
+            ax.errorbar(
+                [x], [p], yerr=[[p - lo], [hi - p]], fmt="o", color=PALETTE[0], capsize=6, markersize=8
+            )
         else:
             ax.plot([x], [p], marker="D", color=PALETTE[0], markersize=8, linestyle="none")
-        ax.annotate(formatting.fmt_prop(p), (x, p), xytext=(10, 0), textcoords="offset points",
-                    va="center")
+        ax.annotate(formatting.fmt_prop(p), (x, p), xytext=(10, 0), textcoords="offset points", va="center")
     ax.set_xticks(range(len(years)), years)
     if target is not None:
         ax.axhline(target, color=HIGHLIGHT, linestyle="--", label=f"{target_label} ({target:.0%})")
@@ -191,11 +199,14 @@ def proportion_against_target(
     parts = []
     for y, p, lo_, hi_ in rows:
         if lo_ is not None and hi_ is not None:
-            parts.append(f"{formatting.fmt_prop(p)} in {y} (95% interval {formatting.fmt_prop(lo_)} to "
-                         f"{formatting.fmt_prop(hi_)})")
+            parts.append(
+                f"{formatting.fmt_prop(p)} in {y} (95% interval {formatting.fmt_prop(lo_)} to "
+                f"{formatting.fmt_prop(hi_)})"
+            )
         else:
-            parts.append(f"{formatting.fmt_prop(p)} in {y} (no interval: the number of tests was "
-                         "not supplied)")
+            parts.append(
+                f"{formatting.fmt_prop(p)} in {y} (no interval: the number of tests was not supplied)"
+            )
     alt = f"Dot chart of {measure.lower()}: {'; '.join(parts)}."
     if target is not None:
         alt += f" A dashed line marks the {target_label} of {target:.0%}."
@@ -212,18 +223,20 @@ def contributors(shares: pd.DataFrame, area: str, fiscal_year: str, top: int = 1
     ax = fig.add_subplot()
     ax.barh(list(data.index)[::-1], list(data["share"])[::-1], color=PALETTE[0])
     for y, s in enumerate(list(data["share"])[::-1]):
-        ax.annotate(f"{s:.1%}", (s, y), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontsize=9)
+        ax.annotate(f"{s:.1%}", (s, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
     ax.set_xlabel(f"Share of total recorded crime, {fiscal_year} (per cent)")
     _percent(ax, "x")
     ax.margins(x=0.12)
     first = data.index[0]
     title = f"{first} was the largest share of recorded crime in {area}"
     ax.set_title(title)
-    parts = [f"{idx} {row['share']:.1%} ({formatting.ordinal(int(row['rank']))})"
-             for idx, row in data.iterrows()]
-    alt = (f"Horizontal bar chart of the share of total recorded crime in {area}, {fiscal_year}, "
-           f"by crime type, largest first: {'; '.join(parts)}.")
+    parts = [
+        f"{idx} {row['share']:.1%} ({formatting.ordinal(int(row['rank']))})" for idx, row in data.iterrows()
+    ]
+    alt = (
+        f"Horizontal bar chart of the share of total recorded crime in {area}, {fiscal_year}, "
+        f"by crime type, largest first: {'; '.join(parts)}."
+    )
     return Chart(fig, title, alt)
 
 
@@ -246,23 +259,33 @@ def monthly_trend(monthly: pd.DataFrame, area: str) -> Chart:
     _thousands(ax)
     ax.legend(title="Financial year", fontsize=9)
     totals = data.groupby("fiscal_year", sort=False)["count"].sum()
-    title = (f"Recorded crime in {area} by month: {formatting.fmt_count(totals.iloc[-1])} in "
-             f"{totals.index[-1]}")
+    title = (
+        f"Recorded crime in {area} by month: {formatting.fmt_count(totals.iloc[-1])} in {totals.index[-1]}"
+    )
     ax.set_title(title)
     parts = []
     for fy in years:
         part = data[data["fiscal_year"] == fy]
         hi = part.loc[part["count"].idxmax()]
         lo = part.loc[part["count"].idxmin()]
-        parts.append(f"{fy}: total {formatting.fmt_count(part['count'].sum())}, highest "
-                     f"{hi['month']:%B %Y} ({formatting.fmt_count(hi['count'])}), lowest "
-                     f"{lo['month']:%B %Y} ({formatting.fmt_count(lo['count'])})")
+        parts.append(
+            f"{fy}: total {formatting.fmt_count(part['count'].sum())}, highest "
+            f"{hi['month']:%B %Y} ({formatting.fmt_count(hi['count'])}), lowest "
+            f"{lo['month']:%B %Y} ({formatting.fmt_count(lo['count'])})"
+        )
     alt = f"Line chart of recorded crime per month in {area}. {'. '.join(parts)}."
     return Chart(fig, title, alt)
 
 
-def peer_dots(table: pd.DataFrame, value: str, area: str, label: str, unit: str,
-              fmt: str = "{:,.1f}", finding: str | None = None) -> Chart:
+def peer_dots(
+    table: pd.DataFrame,
+    value: str,
+    area: str,
+    label: str,
+    unit: str,
+    fmt: str = "{:,.1f}",
+    finding: str | None = None,
+) -> Chart:
     """A dot plot of every peer authority on one measure, the chosen area highlighted.
 
     ``table`` has one row per authority (index = authority name) and a column ``value``.
@@ -273,16 +296,24 @@ def peer_dots(table: pd.DataFrame, value: str, area: str, label: str, unit: str,
     colours = [HIGHLIGHT if a == area else PALETTE[0] for a in data.index]
     ax.scatter(data[value], list(data.index), c=colours, s=70, zorder=3)
     for y, (a, v) in enumerate(data[value].items()):
-        ax.annotate(fmt.format(v), (v, y), xytext=(7, 0), textcoords="offset points",
-                    va="center", fontsize=9, fontweight="bold" if a == area else "normal")
+        ax.annotate(
+            fmt.format(v),
+            (v, y),
+            xytext=(7, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            fontweight="bold" if a == area else "normal",
+        )
     ax.set_xlabel(unit)
     ax.margins(x=0.15)
     title = finding or f"{label}: {area} compared with the other authorities"
     ax.set_title(title)
     parts = [f"{a} {fmt.format(v)}" for a, v in data[value].items()]
-    alt = (f"Dot plot of {label.lower()} ({unit.lower()}) for {len(data)} authorities, lowest "
-           f"first, {area} highlighted: {'; '.join(parts)}."
-           + (f" {finding}." if finding else ""))
+    alt = (
+        f"Dot plot of {label.lower()} ({unit.lower()}) for {len(data)} authorities, lowest "
+        f"first, {area} highlighted: {'; '.join(parts)}." + (f" {finding}." if finding else "")
+    )
     return Chart(fig, title, alt)
 
 
@@ -293,8 +324,9 @@ def spend_by_priority(spend: pd.Series, fiscal_year: str) -> Chart:
     ax = fig.add_subplot()
     ax.barh(list(data.index), list(data.values), color=PALETTE[2])
     for y, v in enumerate(data.values):
-        ax.annotate(formatting.fmt_gbp(v), (v, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=9)
+        ax.annotate(
+            formatting.fmt_gbp(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9
+        )
     ax.set_xlabel(f"Expenditure, {fiscal_year} (pounds)")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"£{v:,.0f}"))
     ax.margins(x=0.2)
@@ -302,6 +334,8 @@ def spend_by_priority(spend: pd.Series, fiscal_year: str) -> Chart:
     title = f"{top} had the largest share of spending in {fiscal_year}"
     ax.set_title(title)
     parts = [f"{p} {formatting.fmt_gbp(v)}" for p, v in data.sort_values(ascending=False).items()]
-    alt = (f"Horizontal bar chart of expenditure by strategic priority in {fiscal_year}, "
-           f"total {formatting.fmt_gbp(data.sum())}: {'; '.join(parts)}.")
+    alt = (
+        f"Horizontal bar chart of expenditure by strategic priority in {fiscal_year}, "
+        f"total {formatting.fmt_gbp(data.sum())}: {'; '.join(parts)}."
+    )
     return Chart(fig, title, alt)

@@ -44,13 +44,17 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
     try:
         periods.previous(year)
     except ValueError as exc:
-        raise InputError("--year", str(exc), expected="a financial year such as 2018-19",
-                         found=repr(year)) from None
+        raise InputError(
+            "--year", str(exc), expected="a financial year such as 2018-19", found=repr(year)
+        ) from None
     problems: list[Problem] = []
     if not paths.raw.is_dir():
-        raise InputError(paths.raw, "The data folder has no raw/ folder.",
-                         expected="data/raw with the inputs (swp sample-data makes a sample)",
-                         found="no such folder")
+        raise InputError(
+            paths.raw,
+            "The data folder has no raw/ folder.",
+            expected="data/raw with the inputs (swp sample-data makes a sample)",
+            found="no such folder",
+        )
 
     register = _collect(problems, load_register, paths)
     if register is not None:
@@ -61,15 +65,24 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
     if (paths.report_dir(year) / "report.yaml").is_file():
         content = _collect(problems, load_content, paths, year)
     elif paths.report_dir(year).is_dir():
-        problems.append(Problem(paths.report_dir(year) / "report.yaml",
-                                "The year's report folder has no report.yaml.",
-                                expected="report.yaml", found="no such file"))
+        problems.append(
+            Problem(
+                paths.report_dir(year) / "report.yaml",
+                "The year's report folder has no report.yaml.",
+                expected="report.yaml",
+                found="no such file",
+            )
+        )
     elif _partnership_years(paths, area):
-        problems.append(Problem(
-            paths.report_dir(year), f"There is no report content for {year}, so the report will "
-            "have no ratings or narrative.", expected=f"report/{year}/ (run `swp new-year {year}`)",
-            found="content for " + ", ".join(_partnership_years(paths, area)),
-            severity="warning"))
+        problems.append(
+            Problem(
+                paths.report_dir(year),
+                f"There is no report content for {year}, so the report will have no ratings or narrative.",
+                expected=f"report/{year}/ (run `swp new-year {year}`)",
+                found="content for " + ", ".join(_partnership_years(paths, area)),
+                severity="warning",
+            )
+        )
 
     if paths.expenditure.is_file():
         priorities = [p.title for p in content.priorities] if content is not None else None
@@ -150,9 +163,17 @@ def _register_area_warnings(register, area: str) -> list[Problem]:
     if area in areas:
         return []
     found = "figures only for " + ", ".join(areas) if areas else "a header and no figures"
-    return [Problem(register.csv_file, f"The register has no figures for {area}: every partner "
-                    "figure in the report will read \"not supplied\".", column="area",
-                    expected=f"rows for {area}", found=found, severity="warning")]
+    return [
+        Problem(
+            register.csv_file,
+            f"The register has no figures for {area}: every partner "
+            'figure in the report will read "not supplied".',
+            column="area",
+            expected=f"rows for {area}",
+            found=found,
+            severity="warning",
+        )
+    ]
 
 
 def _year_problems(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
@@ -166,11 +187,15 @@ def _year_problems(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Pr
         if fy in present:
             continue
         months = periods.months(fy)
-        problems.append(Problem(
-            paths.police, f"There are no police records for {fy}: the report compares {year} "
-            f"with {periods.previous(year)}, so it needs street files for both years.",
-            expected=f"street files for {months[0]} to {months[-1]}",
-            found="records only for " + ", ".join(present) if present else "no records"))
+        problems.append(
+            Problem(
+                paths.police,
+                f"There are no police records for {fy}: the report compares {year} "
+                f"with {periods.previous(year)}, so it needs street files for both years.",
+                expected=f"street files for {months[0]} to {months[-1]}",
+                found="records only for " + ", ".join(present) if present else "no records",
+            )
+        )
     return problems
 
 
@@ -195,9 +220,15 @@ def _area_problems(police: pd.DataFrame, area: str, paths: DataPaths) -> list[Pr
     present = crime.areas_present(police)
     if area in present:
         return []
-    return [Problem(paths.police, f"The area {area!r} is not in the police data.",
-                    column="LSOA name", expected="one of " + ", ".join(present),
-                    found=area)]
+    return [
+        Problem(
+            paths.police,
+            f"The area {area!r} is not in the police data.",
+            column="LSOA name",
+            expected="one of " + ", ".join(present),
+            found=area,
+        )
+    ]
 
 
 def check_area(paths: DataPaths, area: str) -> None:
@@ -218,9 +249,15 @@ def missing_month_warnings(police: pd.DataFrame, year: str, paths: DataPaths) ->
     for fy in (periods.previous(year), year):
         for m in periods.months(fy):
             if m not in have:
-                out.append(Problem(paths.police, f"No police file for {m} ({fy}): that year's "
-                                   "totals are incomplete.", expected=f"a street file for {m}",
-                                   found="none", severity="warning"))
+                out.append(
+                    Problem(
+                        paths.police,
+                        f"No police file for {m} ({fy}): that year's totals are incomplete.",
+                        expected=f"a street file for {m}",
+                        found="none",
+                        severity="warning",
+                    )
+                )
     return out
 
 
@@ -256,7 +293,10 @@ def claims_table(data_dir: str | Path | None, year: str, area: str) -> pd.DataFr
     data = load(year, area, data_dir)
     table = data.claims
     if table is None:
-        raise InputError(data.paths.report_dir(year) / "claims.csv",
-                         f"There is no claims file for {year}.", expected="claims.csv",
-                         found="no such file")
+        raise InputError(
+            data.paths.report_dir(year) / "claims.csv",
+            f"There is no claims file for {year}.",
+            expected="claims.csv",
+            found="no such file",
+        )
     return table

@@ -75,8 +75,17 @@ NOT_SUPPLIED_POLICE = "not checked: police data not supplied"
 PoliceFigures = Callable[[str, str, str, str], "float | None"]
 
 RESULT_COLUMNS = (
-    "claim", "indicator", "measure", "period", "where", "stated", "recomputed", "agrees",
-    "status", "unit", "note",
+    "claim",
+    "indicator",
+    "measure",
+    "period",
+    "where",
+    "stated",
+    "recomputed",
+    "agrees",
+    "status",
+    "unit",
+    "note",
 )
 
 
@@ -105,14 +114,16 @@ def read_claims(path: str | Path) -> list[Claim]:
     """Read and validate ``claims.csv``; every problem is raised together."""
     rules = {
         **NOT_BLANK_RULES,
-        "measure_known": Rule("The measure is not one the check knows.",
-                              "one of: " + ", ".join(MEASURES)),
-        "stated_is_number": Rule("The stated figure is not a plain number.",
-                                 "a number as printed, without % or £ (e.g. 4.7)"),
-        "period_is_fiscal_year": Rule("The period is not a fiscal year.",
-                                      "blank or a fiscal year like 2018-19"),
-        "multiple_fields_uniqueness": Rule("The claim id is used on an earlier line.",
-                                           "each claim id once", column="claim"),
+        "measure_known": Rule("The measure is not one the check knows.", "one of: " + ", ".join(MEASURES)),
+        "stated_is_number": Rule(
+            "The stated figure is not a plain number.", "a number as printed, without % or £ (e.g. 4.7)"
+        ),
+        "period_is_fiscal_year": Rule(
+            "The period is not a fiscal year.", "blank or a fiscal year like 2018-19"
+        ),
+        "multiple_fields_uniqueness": Rule(
+            "The claim id is used on an earlier line.", "each claim id once", column="claim"
+        ),
         "police_measure_matches": Rule(
             "Police measures need a police indicator and register measures a register one.",
             f"'{POLICE_PREFIX}<crime type>' with share/rank/peer_rank, a register id otherwise",
@@ -124,20 +135,18 @@ def read_claims(path: str | Path) -> list[Claim]:
     def police_matches(frame: pd.DataFrame) -> pd.Series:
         is_police = frame["indicator"].astype(str).str.startswith(POLICE_PREFIX)
         police_measure = frame["measure"].isin(POLICE_MEASURES)
-        return (is_police == police_measure) | frame["measure"].isna() | ~frame[
-            "measure"].isin(MEASURES)
+        return (is_police == police_measure) | frame["measure"].isna() | ~frame["measure"].isin(MEASURES)
 
     schema = pa.DataFrameSchema(
         {
             "claim": pa.Column(object, nullable=False),
             "indicator": pa.Column(object, nullable=False),
-            "measure": pa.Column(object, text_check(lambda v: v in MEASURES, "measure_known"),
-                                 nullable=False),
-            "period": pa.Column(object, text_check(is_fiscal_year, "period_is_fiscal_year"),
-                                nullable=True),
+            "measure": pa.Column(
+                object, text_check(lambda v: v in MEASURES, "measure_known"), nullable=False
+            ),
+            "period": pa.Column(object, text_check(is_fiscal_year, "period_is_fiscal_year"), nullable=True),
             "area": pa.Column(object, nullable=True),
-            "stated": pa.Column(object, text_check(is_number, "stated_is_number"),
-                                nullable=False),
+            "stated": pa.Column(object, text_check(is_number, "stated_is_number"), nullable=False),
             "where": pa.Column(object, nullable=False),
             "note": pa.Column(object, nullable=True),
         },
@@ -153,9 +162,16 @@ def read_claims(path: str | Path) -> list[Claim]:
         raise ValidationFailed(sorted(problems, key=lambda p: p.row or 0))
     return [
         Claim(
-            claim=r["claim"], indicator=r["indicator"], measure=r["measure"],
-            period=r["period"], area=r["area"], stated=float(r["stated"]),
-            stated_text=r["stated"], where=r["where"], note=r["note"], line=int(r["line"]),
+            claim=r["claim"],
+            indicator=r["indicator"],
+            measure=r["measure"],
+            period=r["period"],
+            area=r["area"],
+            stated=float(r["stated"]),
+            stated_text=r["stated"],
+            where=r["where"],
+            note=r["note"],
+            line=int(r["line"]),
         )
         for r in frame.to_dict("records")
     ]
@@ -169,14 +185,29 @@ def check_unknown_indicators(claims: list[Claim], register: Register, path: Path
             continue
         names = c.indicator.split("/") if c.measure == "ratio" else [c.indicator]
         if c.measure == "ratio" and len(names) != 2:
-            problems.append(Problem(path, "A ratio names two indicators.", c.line, "indicator",
-                                    "two ids written a/b", c.indicator))
+            problems.append(
+                Problem(
+                    path,
+                    "A ratio names two indicators.",
+                    c.line,
+                    "indicator",
+                    "two ids written a/b",
+                    c.indicator,
+                )
+            )
             continue
         for name in names:
             if name not in register.definitions:
-                problems.append(Problem(path, "The indicator id is not defined in "
-                                        "indicators.yaml.", c.line, "indicator",
-                                        "an id defined in indicators.yaml", name))
+                problems.append(
+                    Problem(
+                        path,
+                        "The indicator id is not defined in indicators.yaml.",
+                        c.line,
+                        "indicator",
+                        "an id defined in indicators.yaml",
+                        name,
+                    )
+                )
     return problems
 
 
@@ -225,29 +256,31 @@ def _slips(claim: Claim, before: float, now: float) -> str:
     """Which usual slip, if any, reproduces a stated percentage change that disagrees."""
     readings = {
         f"the change divided by the later year ({now:,.0f})": 100 * (now - before) / now,
-        f"the earlier year as a share of the later ({before:,.0f} / {now:,.0f})":
-            100 * before / now,
-        f"the later year as a share of the earlier ({now:,.0f} / {before:,.0f})":
-            100 * now / before,
+        f"the earlier year as a share of the later ({before:,.0f} / {now:,.0f})": 100 * before / now,
+        f"the later year as a share of the earlier ({now:,.0f} / {before:,.0f})": 100 * now / before,
     }
     for words, x in readings.items():
         if agrees_within_rounding(claim.stated_text, x) or agrees_within_rounding(
             claim.stated_text.lstrip("-"), abs(x)
         ):
-            return f" The stated {claim.stated_text}% equals {words} = " \
-                   f"{formatting.fmt_number(x, dp=2, whole=False)}%."
-    return (f" No simple reading of {before:,.0f} and {now:,.0f} gives "
-            f"{claim.stated_text}%.")
+            return (
+                f" The stated {claim.stated_text}% equals {words} = "
+                f"{formatting.fmt_number(x, dp=2, whole=False)}%."
+            )
+    return f" No simple reading of {before:,.0f} and {now:,.0f} gives {claim.stated_text}%."
 
 
 def _recompute(
-    claim: Claim, register: Register, year: str, area: str,
+    claim: Claim,
+    register: Register,
+    year: str,
+    area: str,
     police_figures: PoliceFigures | None,
 ) -> _Result:
     period = claim.period or year
     where = claim.area or area
     if claim.measure in POLICE_MEASURES:
-        subject = claim.indicator[len(POLICE_PREFIX):]
+        subject = claim.indicator[len(POLICE_PREFIX) :]
         unit = {"share": "%", "rank": "rank", "peer_rank": "rank"}[claim.measure]
         if police_figures is None:
             return _Result(None, "not checked", unit, NOT_SUPPLIED_POLICE)
@@ -256,8 +289,7 @@ def _recompute(
         except SwpError as exc:
             return _not_checked(unit, str(exc))
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            return _not_checked(unit, f"the police data cannot give the {claim.measure} of "
-                                      f"'{subject}'")
+            return _not_checked(unit, f"the police data cannot give the {claim.measure} of '{subject}'")
         return _judge(claim, float(value), unit, f"from police data for {where}, {period}")
 
     if claim.measure == "ratio":
@@ -294,8 +326,7 @@ def _recompute(
         pct = stats.pct_change(before.value, row.value)
         if pct is None:
             return _not_checked("%", f"{indicator} was 0 in {previous}: no percentage change")
-        result = _judge(claim, pct, "%", f"{before.value:,.0f} in {previous} to "
-                        f"{row.value:,.0f} in {period}")
+        result = _judge(claim, pct, "%", f"{before.value:,.0f} in {previous} to {row.value:,.0f} in {period}")
         if result.status == "disagrees":
             result.note += "." + _slips(claim, before.value, row.value).rstrip(".")
         return result
@@ -315,19 +346,27 @@ def _recompute(
         options = sorted({max(0, min(int(den), j)) for j in (k - 1, k, k + 1)})
         fits = [j for j in options if agrees_within_rounding(claim.stated_text, 100 * j / den)]
         shown = ", ".join(
-            f"{j}/{den:,.0f} = {formatting.fmt_number(100 * j / den, dp=1, whole=False)}%"
-            for j in options
+            f"{j}/{den:,.0f} = {formatting.fmt_number(100 * j / den, dp=1, whole=False)}%" for j in options
         )
         if fits:
             j = fits[0]
-            return _Result(100 * j / den, "agrees", "%",
-                           f"{j} of {den:,.0f} gives it ({shown})")
+            return _Result(100 * j / den, "agrees", "%", f"{j} of {den:,.0f} gives it ({shown})")
         nearest = min(options, key=lambda j: abs(100 * j / den - claim.stated))
-        return _Result(100 * nearest / den, "disagrees", "%",
-                       f"no whole number of {den:,.0f} gives {claim.stated_text}%: {shown}")
+        return _Result(
+            100 * nearest / den,
+            "disagrees",
+            "%",
+            f"no whole number of {den:,.0f} gives {claim.stated_text}%: {shown}",
+        )
 
-    raise InputError(CLAIMS_FILE, f"Unknown measure {claim.measure!r}.", row=claim.line,
-                     column="measure", expected=", ".join(MEASURES), found=claim.measure)
+    raise InputError(
+        CLAIMS_FILE,
+        f"Unknown measure {claim.measure!r}.",
+        row=claim.line,
+        column="measure",
+        expected=", ".join(MEASURES),
+        found=claim.measure,
+    )
 
 
 def check_claims(
@@ -350,12 +389,15 @@ def check_claims(
     :class:`ValidationFailed` with every problem in it.
     """
     if not is_fiscal_year(year):
-        raise InputError("year", "The year is not a fiscal year.", expected="like 2018-19",
-                         found=repr(year))
+        raise InputError("year", "The year is not a fiscal year.", expected="like 2018-19", found=repr(year))
     path = paths.report_dir(year) / CLAIMS_FILE
     if not path.is_file():
-        raise InputError(path, f"There is no claims file for {year}.",
-                         expected=f"{CLAIMS_FILE} in {path.parent}", found="no such file")
+        raise InputError(
+            path,
+            f"There is no claims file for {year}.",
+            expected=f"{CLAIMS_FILE} in {path.parent}",
+            found="no such file",
+        )
     claims = read_claims(path)
     register = register if register is not None else load_register(paths)
     problems = check_unknown_indicators(claims, register, path)
@@ -364,14 +406,22 @@ def check_claims(
     rows = []
     for c in claims:
         r = _recompute(c, register, year, area, police_figures)
-        note = r.note if not c.note else f"{r.note.rstrip('.')}. Stated as: \"{c.note}\""
-        rows.append({
-            "claim": c.claim, "indicator": c.indicator, "measure": c.measure,
-            "period": c.period or year, "where": c.where, "stated": c.stated,
-            "recomputed": float("nan") if r.recomputed is None else float(r.recomputed),
-            "agrees": {"agrees": True, "disagrees": False}.get(r.status),
-            "status": r.status, "unit": r.unit, "note": note,
-        })
+        note = r.note if not c.note else f'{r.note.rstrip(".")}. Stated as: "{c.note}"'
+        rows.append(
+            {
+                "claim": c.claim,
+                "indicator": c.indicator,
+                "measure": c.measure,
+                "period": c.period or year,
+                "where": c.where,
+                "stated": c.stated,
+                "recomputed": float("nan") if r.recomputed is None else float(r.recomputed),
+                "agrees": {"agrees": True, "disagrees": False}.get(r.status),
+                "status": r.status,
+                "unit": r.unit,
+                "note": note,
+            }
+        )
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     table["agrees"] = table["agrees"].astype("boolean")
     table["stated"] = table["stated"].astype("float64")
@@ -393,8 +443,9 @@ def _show(x: float, unit: str, decimals: int | None = None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if unit == "%":
-        return formatting.fmt_number(x, dp=1 if decimals is None else decimals,
-                                  whole=decimals is not None) + "%"
+        return (
+            formatting.fmt_number(x, dp=1 if decimals is None else decimals, whole=decimals is not None) + "%"
+        )
     if unit == "£":
         return formatting.fmt_gbp(x)
     if unit == "rank":
@@ -414,17 +465,23 @@ def format_claims_table(df: pd.DataFrame) -> str:
     for r in df.to_dict("records"):
         stated = r["stated"]
         decimals = 0 if float(stated).is_integer() else len(repr(float(stated)).split(".")[1])
-        lines.append((
-            str(r["claim"]), str(r["measure"]),
-            _show(stated, r["unit"], decimals), _show(r["recomputed"], r["unit"]),
-            results.get(r["status"], str(r["status"])), str(r["where"]),
-        ))
+        lines.append(
+            (
+                str(r["claim"]),
+                str(r["measure"]),
+                _show(stated, r["unit"], decimals),
+                _show(r["recomputed"], r["unit"]),
+                results.get(r["status"], str(r["status"])),
+                str(r["where"]),
+            )
+        )
     widths = [max(len(h), *(len(row[i]) for row in lines)) for i, h in enumerate(header)]
     widths[-1] = min(widths[-1], 48)
 
     def fmt(row: tuple[str, ...]) -> str:
-        cells = [row[i].ljust(widths[i]) if i in (0, 1, 4, 5) else row[i].rjust(widths[i])
-                 for i in range(len(row))]
+        cells = [
+            row[i].ljust(widths[i]) if i in (0, 1, 4, 5) else row[i].rjust(widths[i]) for i in range(len(row))
+        ]
         cells[-1] = cells[-1][: widths[-1]]
         return "  ".join(cells).rstrip()
 

@@ -23,8 +23,11 @@ def _say(msg: str) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", default=None,
-                   help="folder holding raw/ and processed/ (default: the repository's data/)")
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder holding raw/ and processed/ (default: the repository's data/)",
+    )
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
 
 
@@ -40,11 +43,14 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
         _say("sample data already present: nothing to do")
         return 0
     t0 = time.perf_counter()
-    summary = sample_data.generate(args.data_dir, seed=args.seed, start=args.start, end=args.end,
-                                   progress=_say if args.verbose else None)
+    summary = sample_data.generate(
+        args.data_dir, seed=args.seed, start=args.start, end=args.end, progress=_say if args.verbose else None
+    )
     rows = sum(f["rows"] for f in summary["files"].values())
-    _say(f"sample data: {len(summary['files'])} files, {rows:,} rows written in "
-         f"{time.perf_counter() - t0:.1f}s")
+    _say(
+        f"sample data: {len(summary['files'])} files, {rows:,} rows written in "
+        f"{time.perf_counter() - t0:.1f}s"
+    )
     return 0
 
 
@@ -53,8 +59,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .paths import DataPaths
 
     t0 = time.perf_counter()
-    result = ingest.ingest_police(DataPaths.from_arg(args.data_dir), rebuild=args.rebuild,
-                                  progress=_say)
+    result = ingest.ingest_police(DataPaths.from_arg(args.data_dir), rebuild=args.rebuild, progress=_say)
     _say(f"ingest: {result} ({time.perf_counter() - t0:.1f}s)")
     return 0
 
@@ -62,8 +67,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from . import pipeline
 
-    pipeline.build(args.year, args.area, args.data_dir, args.reports_dir, jobs=args.jobs,
-                   force=args.force, say=_say, notebooks=args.notebooks_dir)
+    pipeline.build(
+        args.year,
+        args.area,
+        args.data_dir,
+        args.reports_dir,
+        jobs=args.jobs,
+        force=args.force,
+        say=_say,
+        notebooks=args.notebooks_dir,
+    )
     return 0
 
 
@@ -71,8 +84,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from . import checks
     from .paths import DataPaths
 
-    warnings = checks.validate(DataPaths.from_arg(args.data_dir), args.year, args.area,
-                               police=True)
+    warnings = checks.validate(DataPaths.from_arg(args.data_dir), args.year, args.area, police=True)
     for w in warnings:
         _say(f"warning: {w}")
     _say(f"valid: no errors, {len(warnings)} warning(s)")
@@ -126,9 +138,17 @@ def cmd_fetch_police(args: argparse.Namespace) -> int:
     from .paths import DataPaths
 
     kw = {"base_url": args.base_url} if args.base_url else {}
-    fetch.fetch_police(DataPaths.from_arg(args.data_dir), args.force, args.start, args.end,
-                       retries=args.retries, overwrite=args.overwrite,
-                       keep_archive=args.keep_archive, progress=_say, **kw)
+    fetch.fetch_police(
+        DataPaths.from_arg(args.data_dir),
+        args.force,
+        args.start,
+        args.end,
+        retries=args.retries,
+        overwrite=args.overwrite,
+        keep_archive=args.keep_archive,
+        progress=_say,
+        **kw,
+    )
     return 0
 
 
@@ -158,8 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports-dir", default=None, help="where reports go (default: reports/)")
     p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
     p.add_argument("--force", action="store_true", help="re-execute every notebook")
-    p.add_argument("--notebooks-dir", default=None,
-                   help="folder of the report's notebooks (default: the repository's notebooks/)")
+    p.add_argument(
+        "--notebooks-dir",
+        default=None,
+        help="folder of the report's notebooks (default: the repository's notebooks/)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check every input and report all problems together")
@@ -184,25 +207,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed to jupyter lab")
     p.set_defaults(func=cmd_lab)
 
-    p = sub.add_parser("fetch-police",
-                       help="download a force's street-level files from data.police.uk")
+    p = sub.add_parser("fetch-police", help="download a force's street-level files from data.police.uk")
     _common(p)
-    p.add_argument("--force", required=True,
-                   help="force id as in police.uk file names, e.g. west-midlands")
+    p.add_argument("--force", required=True, help="force id as in police.uk file names, e.g. west-midlands")
     p.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
     p.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
-    p.add_argument("--base-url", default=None,
-                   help="archive folder (default: data.police.uk's monthly archives)")
+    p.add_argument(
+        "--base-url", default=None, help="archive folder (default: data.police.uk's monthly archives)"
+    )
     p.add_argument("--retries", type=int, default=3, help="attempts per download")
     p.add_argument("--overwrite", action="store_true", help="download months already present")
-    p.add_argument("--keep-archive", action="store_true",
-                   help="keep the archive in data/processed/downloads for reuse")
+    p.add_argument(
+        "--keep-archive", action="store_true", help="keep the archive in data/processed/downloads for reuse"
+    )
     p.set_defaults(func=cmd_fetch_police)
 
     p = sub.add_parser("doctor", help="check the machine; prepare fonts and (optionally) Chromium")
     _common(p)
-    p.add_argument("--install-browser", action="store_true",
-                   help="install Debian's chromium with apt-get if missing (browser tests)")
+    p.add_argument(
+        "--install-browser",
+        action="store_true",
+        help="install Debian's chromium with apt-get if missing (browser tests)",
+    )
     p.set_defaults(func=cmd_doctor)
     return parser
 

@@ -56,8 +56,13 @@ NOT_APPLICABLE = "not applicable"
 NO_TARGET = "no target set"
 # Names every context has besides the indicator ids; an indicator may not use them.
 RESERVED = (
-    "year", "year_long", "previous_year", "previous_year_long", "next_year",
-    "next_year_long", "area",
+    "year",
+    "year_long",
+    "previous_year",
+    "previous_year_long",
+    "next_year",
+    "next_year_long",
+    "area",
 )
 
 # --------------------------------------------------------------------------------------------
@@ -268,8 +273,7 @@ class ReportContent:
     def uncovered_strategy_objectives(self) -> list[StrategyObjective]:
         """Strategy objectives that no reported objective covers (the report is silent on)."""
         covered = {c for _, o in self.objectives() for c in o.covers}
-        return [s for p in self.report.priorities for s in p.strategy_objectives
-                if s.id not in covered]
+        return [s for p in self.report.priorities for s in p.strategy_objectives if s.id not in covered]
 
     def text(self, file: str) -> str:
         return self.texts[file]
@@ -326,19 +330,28 @@ def _cross_checks(
     key = list(report.key)
     for i, rating in enumerate(key):
         if rating is Rating.NOT_YET_RATED:
-            add(["key", i], "'Not yet rated' is a reset state, not part of the key.",
-                "the four delivery ratings", rating.label)
+            add(
+                ["key", i],
+                "'Not yet rated' is a reset state, not part of the key.",
+                "the four delivery ratings",
+                rating.label,
+            )
     if len(set(key)) != len(key):
-        add(["key"], "A rating appears twice in the key.", "each rating once",
-            ", ".join(r.label for r in key))
+        add(
+            ["key"], "A rating appears twice in the key.", "each rating once", ", ".join(r.label for r in key)
+        )
 
     strategy_ids: dict[str, str] = {}
     objective_ids: set[str] = set()
     for i, p in enumerate(report.priorities):
         for k, s in enumerate(p.strategy_objectives):
             if s.id in strategy_ids:
-                add(["priorities", i, "strategy_objectives", k, "id"],
-                    "A strategy objective id is used twice.", "each id once", s.id)
+                add(
+                    ["priorities", i, "strategy_objectives", k, "id"],
+                    "A strategy objective id is used twice.",
+                    "each id once",
+                    s.id,
+                )
             strategy_ids[s.id] = p.id
     priority_ids = [p.id for p in report.priorities]
     for i, pid in enumerate(priority_ids):
@@ -352,27 +365,40 @@ def _cross_checks(
                 add([*base, "id"], "An objective id is used twice.", "each id once", o.id)
             objective_ids.add(o.id)
             if o.rating is not Rating.NOT_YET_RATED and o.rating not in key:
-                add([*base, "rating"], "The rating is not in the report's key.",
-                    "one of: " + "; ".join(r.label for r in key), o.rating.label)
+                add(
+                    [*base, "rating"],
+                    "The rating is not in the report's key.",
+                    "one of: " + "; ".join(r.label for r in key),
+                    o.rating.label,
+                )
             if o.rating is Rating.NOT_ON_TRACK and not o.rating_explanation:
-                add([*base, "rating_explanation"],
+                add(
+                    [*base, "rating_explanation"],
                     "An objective rated 'Not on track for delivery' needs an explanation.",
-                    "a rating_explanation Markdown file", "none")
+                    "a rating_explanation Markdown file",
+                    "none",
+                )
             for k, c in enumerate(o.covers):
                 if c not in strategy_ids:
-                    add([*base, "covers", k], "The objective covers an unknown strategy objective.",
-                        "one of: " + ", ".join(strategy_ids), c)
+                    add(
+                        [*base, "covers", k],
+                        "The objective covers an unknown strategy objective.",
+                        "one of: " + ", ".join(strategy_ids),
+                        c,
+                    )
             if definitions is not None:
                 for k, ind in enumerate(o.indicators):
                     if ind not in definitions:
-                        add([*base, "indicators", k],
+                        add(
+                            [*base, "indicators", k],
                             "The indicator id is not defined in indicators.yaml.",
-                            "an id defined in indicators.yaml", ind)
+                            "an id defined in indicators.yaml",
+                            ind,
+                        )
 
     for i, entry in enumerate(report.glossary):
         if [g.term for g in report.glossary].index(entry.term) != i:
-            add(["glossary", i, "term"], "A glossary term appears twice.", "each term once",
-                entry.term)
+            add(["glossary", i, "term"], "A glossary term appears twice.", "each term once", entry.term)
     return problems
 
 
@@ -390,7 +416,8 @@ def load_content(paths: DataPaths, year: str) -> ReportContent:
         root = folder.parent
         years = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
         raise InputError(
-            path, f"There is no report content for {year}.",
+            path,
+            f"There is no report content for {year}.",
             expected=f"{REPORT_FILE} in {folder}",
             found="years " + ", ".join(years) if years else "no report folders",
         )
@@ -416,8 +443,16 @@ def load_content(paths: DataPaths, year: str) -> ReportContent:
         file = folder / name
         line = node_line(node, loc)
         if not file.is_file():
-            problems.append(Problem(path, "A narrative file named here does not exist.", line,
-                                    str(loc[-1]), f"a file {file}", "no such file"))
+            problems.append(
+                Problem(
+                    path,
+                    "A narrative file named here does not exist.",
+                    line,
+                    str(loc[-1]),
+                    f"a file {file}",
+                    "no such file",
+                )
+            )
             continue
         try:
             texts[name] = file.read_text(encoding="utf-8-sig")
@@ -427,9 +462,16 @@ def load_content(paths: DataPaths, year: str) -> ReportContent:
         try:
             _environment().parse(texts[name])
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(file, f"A placeholder is written wrongly: {exc.message}.",
-                                    exc.lineno, None, "placeholders like {{ dv_reports.change }}",
-                                    _source_line(texts[name], exc.lineno)))
+            problems.append(
+                Problem(
+                    file,
+                    f"A placeholder is written wrongly: {exc.message}.",
+                    exc.lineno,
+                    None,
+                    "placeholders like {{ dv_reports.change }}",
+                    _source_line(texts[name], exc.lineno),
+                )
+            )
     if problems:
         raise ValidationFailed(sorted(problems, key=lambda p: (str(p.file), p.row or 0)))
     return ReportContent(year=year, folder=folder, report=report, texts=texts)
@@ -439,10 +481,14 @@ def _not_utf8(file: Path, exc: UnicodeDecodeError) -> Problem:
     """Where a narrative file stops being UTF-8: the line, the character and the byte."""
     data = exc.object
     line_start = data.rfind(b"\n", 0, exc.start) + 1
-    return Problem(file, "The narrative file is not UTF-8 text.",
-                   data.count(b"\n", 0, exc.start) + 1,
-                   f"character {len(data[line_start:exc.start].decode('utf-8', 'replace')) + 1}",
-                   "UTF-8 text (save the file as UTF-8)", f"byte 0x{data[exc.start]:02x}")
+    return Problem(
+        file,
+        "The narrative file is not UTF-8 text.",
+        data.count(b"\n", 0, exc.start) + 1,
+        f"character {len(data[line_start : exc.start].decode('utf-8', 'replace')) + 1}",
+        "UTF-8 text (save the file as UTF-8)",
+        f"byte 0x{data[exc.start]:02x}",
+    )
 
 
 def _source_line(text: str, line: int | None) -> str | None:
@@ -477,9 +523,7 @@ def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def indicator_context(
-    register: Register, definition: IndicatorDef, year: str, area: str
-) -> dict[str, Any]:
+def indicator_context(register: Register, definition: IndicatorDef, year: str, area: str) -> dict[str, Any]:
     """The placeholders of one indicator for ``year`` and ``area``, as formatted text.
 
     Keys: ``title``, ``period`` (the period shown: the build year less the indicator's
@@ -501,10 +545,13 @@ def indicator_context(
     v = None if now is None else now.value
     b = None if before is None else before.value
     raw: dict[str, Any] = {
-        "value": v, "previous": b,
+        "value": v,
+        "previous": b,
         "numerator": None if now is None else now.numerator,
         "denominator": None if now is None else now.denominator,
-        "pct_change": None, "pp_change": None, "z": None,
+        "pct_change": None,
+        "pp_change": None,
+        "z": None,
         "target": definition.target.value if definition.target else None,
         "target_met": None,
     }
@@ -518,9 +565,9 @@ def indicator_context(
         "previous_period_long": long_label(previous_period),
         "value": _fmt(v, unit),
         "previous": _fmt(b, unit),
-        "numerator": NOT_SUPPLIED if _missing(raw["numerator"])
-        else formatting.fmt_count(raw["numerator"]),
-        "denominator": NOT_SUPPLIED if _missing(raw["denominator"])
+        "numerator": NOT_SUPPLIED if _missing(raw["numerator"]) else formatting.fmt_count(raw["numerator"]),
+        "denominator": NOT_SUPPLIED
+        if _missing(raw["denominator"])
         else formatting.fmt_count(raw["denominator"]),
         "note": (now.note if now is not None and now.note else ""),
         "source": now.source if now is not None else NOT_SUPPLIED,
@@ -549,9 +596,9 @@ def indicator_context(
             size = formatting.fmt_number(abs(pp), dp=1, whole=False)
             ctx["change_pp"] = f"{size} percentage points"
             ctx["change"] = (
-                f"no change ({span})" if pp == 0
-                else f"{'an increase' if pp > 0 else 'a decrease'} of {size} percentage points "
-                f"({span})"
+                f"no change ({span})"
+                if pp == 0
+                else f"{'an increase' if pp > 0 else 'a decrease'} of {size} percentage points ({span})"
             )
         else:
             span = f"{_fmt(b, unit)} to {_fmt(v, unit)}"
@@ -565,16 +612,22 @@ def indicator_context(
 
     target = definition.target
     if target is None:
-        ctx.update(target=NO_TARGET, target_met=NO_TARGET, target_value=NO_TARGET,
-                   target_label=NO_TARGET, vs_target=NO_TARGET)
+        ctx.update(
+            target=NO_TARGET,
+            target_met=NO_TARGET,
+            target_value=NO_TARGET,
+            target_label=NO_TARGET,
+            vs_target=NO_TARGET,
+        )
     else:
         ctx["target_value"] = _fmt(target.value, unit)
         ctx["target_label"] = target.label or ctx["target_value"]
         if v is None:
             ctx.update(target=NOT_SUPPLIED, target_met=NOT_SUPPLIED, vs_target=NOT_SUPPLIED)
         else:
-            ctx["vs_target"] = "below" if v < target.value else (
-                "above" if v > target.value else "level with")
+            ctx["vs_target"] = (
+                "below" if v < target.value else ("above" if v > target.value else "level with")
+            )
             if definition.polarity == "none":
                 ctx["target"] = f"{_fmt(v, unit)} against {ctx['target_label']}"
                 ctx["target_met"] = NOT_APPLICABLE
@@ -587,9 +640,7 @@ def indicator_context(
     return ctx
 
 
-def build_context(
-    register: Register, year: str, area: str, extra: dict | None = None
-) -> dict[str, Any]:
+def build_context(register: Register, year: str, area: str, extra: dict | None = None) -> dict[str, Any]:
     """Everything narrative placeholders can name, for one year and area.
 
     One entry per indicator id (see :func:`indicator_context`) plus ``year`` ("2018-19"),
@@ -598,8 +649,7 @@ def build_context(
     is merged last and wins on a clash.
     """
     if not is_fiscal_year(year):
-        raise InputError("year", "The year is not a fiscal year.", expected="like 2018-19",
-                         found=repr(year))
+        raise InputError("year", "The year is not a fiscal year.", expected="like 2018-19", found=repr(year))
     context: dict[str, Any] = {
         "year": year,
         "year_long": long_label(year),
@@ -611,9 +661,13 @@ def build_context(
     }
     for indicator_id, definition in register.definitions.items():
         if indicator_id in RESERVED:
-            raise InputError(register.yaml_file, "An indicator id is a reserved name.",
-                             column="id", expected="a name other than " + ", ".join(RESERVED),
-                             found=indicator_id)
+            raise InputError(
+                register.yaml_file,
+                "An indicator id is a reserved name.",
+                column="id",
+                expected="a name other than " + ", ".join(RESERVED),
+                found=indicator_id,
+            )
         context[indicator_id] = indicator_context(register, definition, year, area)
     if extra:
         context.update(extra)
@@ -641,8 +695,11 @@ def _chain(node: jnodes.Node) -> list[str] | None:
     if isinstance(node, jnodes.Getattr):
         base = _chain(node.node)
         return None if base is None else [*base, node.attr]
-    if (isinstance(node, jnodes.Getitem) and isinstance(node.arg, jnodes.Const)
-            and isinstance(node.arg.value, str)):
+    if (
+        isinstance(node, jnodes.Getitem)
+        and isinstance(node.arg, jnodes.Const)
+        and isinstance(node.arg.value, str)
+    ):
         base = _chain(node.node)
         return None if base is None else [*base, node.arg.value]
     return None
@@ -664,9 +721,16 @@ def check_placeholders(text: str, context: Mapping[str, Any], *, file: str | Pat
     try:
         tree = env.parse(text)
     except jinja2.TemplateSyntaxError as exc:
-        return [Problem(file, f"A placeholder is written wrongly: {exc.message}.", exc.lineno,
-                        None, "placeholders like {{ dv_reports.change }}",
-                        _source_line(text, exc.lineno))]
+        return [
+            Problem(
+                file,
+                f"A placeholder is written wrongly: {exc.message}.",
+                exc.lineno,
+                None,
+                "placeholders like {{ dv_reports.change }}",
+                _source_line(text, exc.lineno),
+            )
+        ]
     bound = _bound_names(tree) | set(env.globals)
     problems: list[Problem] = []
     seen: set[tuple[int, str]] = set()
@@ -697,11 +761,19 @@ def _unknown_placeholder(
         parent = parent[part]
     keys = sorted(k for k in parent if not k.startswith("_")) if isinstance(parent, Mapping) else []
     close = difflib.get_close_matches(name.split(".")[-1], keys, n=3)
-    expected = ("a known metric, such as " + ", ".join(
-        ".".join([*name.split(".")[:-1], c]) for c in close)) if close else (
-        "a known metric (an indicator id from indicators.yaml, then .value, .change, ...)")
-    return Problem(file, f"The placeholder '{{{{ {'.'.join(chain)} }}}}' names an unknown "
-                   f"metric '{name}'.", line, "placeholder", expected, name)
+    expected = (
+        ("a known metric, such as " + ", ".join(".".join([*name.split(".")[:-1], c]) for c in close))
+        if close
+        else ("a known metric (an indicator id from indicators.yaml, then .value, .change, ...)")
+    )
+    return Problem(
+        file,
+        f"The placeholder '{{{{ {'.'.join(chain)} }}}}' names an unknown metric '{name}'.",
+        line,
+        "placeholder",
+        expected,
+        name,
+    )
 
 
 def render_narrative(text: str, context: Mapping[str, Any], *, file: str | Path) -> str:
@@ -716,22 +788,35 @@ def render_narrative(text: str, context: Mapping[str, Any], *, file: str | Path)
     problems = check_placeholders(text, context, file=file)
     if problems:
         first = problems[0]
-        more = f" ({len(problems) - 1} more unknown placeholder(s) in this file.)" \
-            if len(problems) > 1 else ""
-        raise InputError(file, first.message + more, row=first.row, column=first.column,
-                         expected=first.expected, found=first.found)
+        more = (
+            f" ({len(problems) - 1} more unknown placeholder(s) in this file.)" if len(problems) > 1 else ""
+        )
+        raise InputError(
+            file,
+            first.message + more,
+            row=first.row,
+            column=first.column,
+            expected=first.expected,
+            found=first.found,
+        )
     env = _environment()
     try:
         return env.from_string(text).render(dict(context))
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(file, f"A placeholder is written wrongly: {exc.message}.",
-                         row=exc.lineno) from exc
+        raise InputError(file, f"A placeholder is written wrongly: {exc.message}.", row=exc.lineno) from exc
     except jinja2.UndefinedError as exc:
-        raise InputError(file, f"A placeholder names an unknown metric: {exc.message}.",
-                         column="placeholder", found=str(exc.message)) from exc
+        raise InputError(
+            file,
+            f"A placeholder names an unknown metric: {exc.message}.",
+            column="placeholder",
+            found=str(exc.message),
+        ) from exc
     except jinja2.exceptions.SecurityError as exc:
-        raise InputError(file, f"A placeholder tries something unsafe: {exc}.",
-                         expected="placeholders that name metrics only") from exc
+        raise InputError(
+            file,
+            f"A placeholder tries something unsafe: {exc}.",
+            expected="placeholders that name metrics only",
+        ) from exc
 
 
 # Numbers as people type them: 6,858  6858  74.3  83%  £110,000. Not parts of words or
@@ -775,8 +860,7 @@ def _metric_numbers(context: Mapping[str, Any]) -> list[tuple[float, bool, str]]
 
 
 def _rounds_to(x: float, decimals: int, number: float) -> bool:
-    return abs(float(formatting.fmt_number(x, dp=decimals, whole=False).replace(",", ""))
-               - number) < 1e-9
+    return abs(float(formatting.fmt_number(x, dp=decimals, whole=False).replace(",", "")) - number) < 1e-9
 
 
 def lint_narrative(text: str, context: Mapping[str, Any], *, file: str | Path) -> list[Problem]:
@@ -798,24 +882,33 @@ def lint_narrative(text: str, context: Mapping[str, Any], *, file: str | Path) -
             decimals = len(m.group("dec")) - 1 if m.group("dec") else 0
             number = float(whole + (m.group("dec") or ""))
             is_pct = bool(m.group("pct"))
-            if not is_pct and not m.group("gbp") and not decimals and "," not in m.group("num") \
-                    and len(whole) == 4 and 1900 <= number <= 2100:
+            if (
+                not is_pct
+                and not m.group("gbp")
+                and not decimals
+                and "," not in m.group("num")
+                and len(whole) == 4
+                and 1900 <= number <= 2100
+            ):
                 continue  # a year
             # A percentage matches at the decimals written when it has some, else at the one
             # decimal a metric is shown with: "18%" is MARAC's 18.0%, "8%" is not 7.8%.
             shown = max(decimals, 1) if is_pct else decimals
-            hits = [name for x, pct, name in candidates
-                    if pct == is_pct and _rounds_to(x, shown, number)]
+            hits = [name for x, pct, name in candidates if pct == is_pct and _rounds_to(x, shown, number)]
             if hits:
                 written = m.group(0)
-                problems.append(Problem(
-                    file,
-                    f"The number {written} is typed into the narrative, but a metric holds it: "
-                    "use the placeholder so the text cannot drift from the data.",
-                    lineno, f"character {m.start() + 1}",
-                    expected=" or ".join("{{ " + h + " }}" for h in hits[:3]),
-                    found=written, severity="warning",
-                ))
+                problems.append(
+                    Problem(
+                        file,
+                        f"The number {written} is typed into the narrative, but a metric holds it: "
+                        "use the placeholder so the text cannot drift from the data.",
+                        lineno,
+                        f"character {m.start() + 1}",
+                        expected=" or ".join("{{ " + h + " }}" for h in hits[:3]),
+                        found=written,
+                        severity="warning",
+                    )
+                )
     return problems
 
 
@@ -840,8 +933,7 @@ def markdown_inline_to_html(md: str) -> str:
 # Next year's folder
 # --------------------------------------------------------------------------------------------
 
-_RATING_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)rating:\s*(?P<value>[^#\n]*?)\s*(#.*)?$",
-                          re.M)
+_RATING_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)rating:\s*(?P<value>[^#\n]*?)\s*(#.*)?$", re.M)
 _RATING_NOTE_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)rating_note:.*$")
 _YEAR_LINE = re.compile(r"^year:\s*\S+.*$", re.M)
 NOT_COPIED = ("claims.csv",)  # a published report's claims belong to that year only
@@ -850,8 +942,7 @@ NOT_COPIED = ("claims.csv",)  # a published report's claims belong to that year 
 def reset_ratings(yaml_text: str, year: str) -> str:
     """``report.yaml`` text for next year: every rating "Not yet rated", notes on ratings
     removed, ``year:`` set. Comments and layout are kept (the text is edited line by line)."""
-    text = _RATING_LINE.sub(lambda m: f"{m.group('indent')}rating: {Rating.NOT_YET_RATED.label}",
-                            yaml_text)
+    text = _RATING_LINE.sub(lambda m: f"{m.group('indent')}rating: {Rating.NOT_YET_RATED.label}", yaml_text)
     text = _YEAR_LINE.sub(f"year: {year}", text, count=1)
     out: list[str] = []
     skipping_indent: int | None = None
@@ -881,16 +972,25 @@ def new_year(paths: DataPaths, year_from: str, year_to: str) -> list[str]:
     """
     for label in (year_from, year_to):
         if not is_fiscal_year(label):
-            raise InputError("year", "The year is not a fiscal year.", expected="like 2019-20",
-                             found=repr(label))
+            raise InputError(
+                "year", "The year is not a fiscal year.", expected="like 2019-20", found=repr(label)
+            )
     if start_of(year_to) <= start_of(year_from):
-        raise InputError("year", "The new year must come after the year it is copied from.",
-                         expected=f"a year after {year_from}", found=year_to)
+        raise InputError(
+            "year",
+            "The new year must come after the year it is copied from.",
+            expected=f"a year after {year_from}",
+            found=year_to,
+        )
     source = paths.report_dir(year_from)
     target = paths.report_dir(year_to)
     if not (source / REPORT_FILE).is_file():
-        raise InputError(source / REPORT_FILE, f"There is no report content for {year_from} "
-                         "to copy.", expected=f"{REPORT_FILE} in {source}", found="no such file")
+        raise InputError(
+            source / REPORT_FILE,
+            f"There is no report content for {year_from} to copy.",
+            expected=f"{REPORT_FILE} in {source}",
+            found="no such file",
+        )
 
     writes: list[tuple[Path, bytes]] = []
     for file in sorted(p for p in source.rglob("*") if p.is_file()):
@@ -905,8 +1005,7 @@ def new_year(paths: DataPaths, year_from: str, year_to: str) -> list[str]:
             try:
                 ReportFile.model_validate(yaml.safe_load(text))
             except (ValidationError, yaml.YAMLError) as exc:
-                raise InputError(file, "report.yaml could not be reset for the new year: "
-                                 f"{exc}") from exc
+                raise InputError(file, f"report.yaml could not be reset for the new year: {exc}") from exc
             writes.append((dest, text.encode("utf-8")))
         else:
             writes.append((dest, file.read_bytes()))
@@ -920,4 +1019,3 @@ def new_year(paths: DataPaths, year_from: str, year_to: str) -> list[str]:
     for area in register.areas():
         rows += [", ".join(r) for r in register.rows_to_supply(year_from, year_to, area)]
     return rows
-

@@ -52,9 +52,11 @@ def table(
     ``numeric``. Cells may hold :class:`Html` (e.g. a rating badge), which is inserted as is.
     """
     formats = dict(formats or {})
-    numeric_cols = set(numeric or []) | {
-        c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in formats
-    } | set(formats)
+    numeric_cols = (
+        set(numeric or [])
+        | {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in formats}
+        | set(formats)
+    )
     head = []
     if index:
         head.append(f'<th scope="col">{escape(df.index.name or "")}</th>')
@@ -66,9 +68,13 @@ def table(
         cells = [f'<th scope="row">{_cell(idx)}</th>'] if index else []
         for c in df.columns:
             v = row[c]
-            if c in formats and not isinstance(v, Html) and v is not None and not (
-                not isinstance(v, str) and pd.isna(v)
-            ) and not isinstance(v, str):
+            if (
+                c in formats
+                and not isinstance(v, Html)
+                and v is not None
+                and not (not isinstance(v, str) and pd.isna(v))
+                and not isinstance(v, str)
+            ):
                 v = formats[c].format(v)
             cls = ' class="num"' if c in numeric_cols else ""
             cells.append(f"<td{cls}>{_cell(v)}</td>")
@@ -98,8 +104,8 @@ def rating_key() -> Html:
     """The report's key: every rating with its symbol and label."""
     items = "".join(f"<li>{rating(r).markup}</li>" for r in Rating if r is not Rating.NOT_YET_RATED)
     return Html(
-        '<p>Throughout the strategy, progress against delivery is rated as below. Each rating is '
-        'shown by its words and a symbol as well as by colour.</p>'
+        "<p>Throughout the strategy, progress against delivery is rated as below. Each rating is "
+        "shown by its words and a symbol as well as by colour.</p>"
         f'<ul class="swp-key">{items}</ul>'
     )
 

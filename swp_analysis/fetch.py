@@ -159,10 +159,7 @@ class FetchResult:
             f"({self.rows:,} rows), {len(self.skipped)} already present and skipped"
         )
         if self.archives:
-            text += (
-                f"; {len(self.archives)} archive(s) used, "
-                f"{_size(self.bytes_downloaded)} downloaded"
-            )
+            text += f"; {len(self.archives)} archive(s) used, {_size(self.bytes_downloaded)} downloaded"
         if self.retries:
             text += f"; {self.retries} attempt(s) retried"
         return text
@@ -279,8 +276,9 @@ def fetch_police(
     say = progress or (lambda _msg: None)
     downloads = Path(download_dir) if download_dir is not None else paths.processed / "downloads"
     result = FetchResult(force, months[0], months[-1])
-    net = _Net(opener or urllib.request.build_opener(), retries, backoff, timeout, say,
-               progress is not None, result)
+    net = _Net(
+        opener or urllib.request.build_opener(), retries, backoff, timeout, say, progress is not None, result
+    )
 
     present = _existing_copies(paths.police, force)
     pending: list[str] = []
@@ -313,8 +311,7 @@ def fetch_police(
             url = archive_url(latest, base_url)
             archive, ours = _obtain_archive(url, latest, downloads, keep_archive, net)
             try:
-                covered = _extract(archive, url, latest, pending, force, paths, result, missing,
-                                   say)
+                covered = _extract(archive, url, latest, pending, force, paths, result, missing, say)
             finally:
                 if ours and not keep_archive:
                     archive.unlink(missing_ok=True)
@@ -367,8 +364,11 @@ def _synthetic_sample(paths: DataPaths, wheres: list[str]) -> set[str]:
             entry = recorded.get(path.relative_to(paths.raw).as_posix())
         except ValueError:
             continue
-        if isinstance(entry, dict) and path.is_file() and \
-                entry.get("sha256") == hashlib.sha256(path.read_bytes()).hexdigest():
+        if (
+            isinstance(entry, dict)
+            and path.is_file()
+            and entry.get("sha256") == hashlib.sha256(path.read_bytes()).hexdigest()
+        ):
             found.add(where)
     return found
 
@@ -400,8 +400,7 @@ def _existing_copies(police: Path, force: str) -> dict[str, str]:
     return found
 
 
-def _obtain_archive(url: str, month: str, downloads: Path, keep: bool,
-                    net: _Net) -> tuple[Path, bool]:
+def _obtain_archive(url: str, month: str, downloads: Path, keep: bool, net: _Net) -> tuple[Path, bool]:
     """The archive for ``month`` on disk: a kept copy, or downloaded now. (path, downloaded now)."""
     result, say = net.result, net.say
     kept = downloads / f"{month}.zip"
@@ -415,8 +414,10 @@ def _obtain_archive(url: str, month: str, downloads: Path, keep: bool,
     part = Path(part_name)
     try:
         window = archive_window(month)
-        say(f"downloading {url} (the archive for {month_name(month)}: every force, normally "
-            f"{window[0]} to {window[-1]})")
+        say(
+            f"downloading {url} (the archive for {month_name(month)}: every force, normally "
+            f"{window[0]} to {window[-1]})"
+        )
         size = _download(url, part, month, net)
         result.bytes_downloaded += size
         result.archives.append(url)
@@ -440,8 +441,17 @@ def _obtain_archive(url: str, month: str, downloads: Path, keep: bool,
         raise
 
 
-def _extract(archive: Path, url: str, latest: str, pending: list[str], force: str,
-             paths: DataPaths, result: FetchResult, missing: list[str], say) -> set[str]:
+def _extract(
+    archive: Path,
+    url: str,
+    latest: str,
+    pending: list[str],
+    force: str,
+    paths: DataPaths,
+    result: FetchResult,
+    missing: list[str],
+    say,
+) -> set[str]:
     """Extract ``force``'s street file for each pending month the archive holds.
 
     Returns the months the archive holds (for any force). A pending month the archive holds
@@ -477,8 +487,9 @@ def _extract(archive: Path, url: str, latest: str, pending: list[str], force: st
         return covered
 
 
-def _install(zf: zipfile.ZipFile, member: str, source: str, month: str, force: str,
-             paths: DataPaths, say) -> FetchedMonth:
+def _install(
+    zf: zipfile.ZipFile, member: str, source: str, month: str, force: str, paths: DataPaths, say
+) -> FetchedMonth:
     """Stream one member to a hidden temporary file, validate it, and move it into place."""
     from swp_analysis.sources import policeuk
 
@@ -551,8 +562,7 @@ class _Net:
 class _Transient(Exception):
     """A failure worth another attempt; ``reason`` says what happened."""
 
-    def __init__(self, reason: str, retry_after: float | None = None,
-                 written: int | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, written: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
@@ -615,8 +625,7 @@ def _download(url: str, dest: Path, month: str, net: _Net) -> int:
         if failure.retry_after is not None:
             delay = max(delay, min(failure.retry_after, _MAX_RETRY_AFTER))
         result.retries += 1
-        net.say(f"attempt {attempt} of {retries} failed ({failure.reason}); "
-            f"trying again in {delay:.3g}s")
+        net.say(f"attempt {attempt} of {retries} failed ({failure.reason}); trying again in {delay:.3g}s")
         time.sleep(delay)
 
 
@@ -659,8 +668,9 @@ def _attempt(url: str, dest: Path, name: str, written: int, net: _Net) -> int:
         finally:
             meter.close()
         if total is not None and written < total:
-            raise _Transient(f"the connection closed after {_size(written)} of {_size(total)}",
-                             written=written)
+            raise _Transient(
+                f"the connection closed after {_size(written)} of {_size(total)}", written=written
+            )
     return written
 
 
@@ -702,16 +712,22 @@ class _Meter:
         if show_bar and total and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, initial=done, unit="B", unit_scale=True,
-                            unit_divisor=1024, desc=name, leave=False)
+            self.bar = tqdm(
+                total=total,
+                initial=done,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=name,
+                leave=False,
+            )
         self.done = done
 
     def update(self, done: int) -> None:
         if self.bar is not None:
             self.bar.update(done - self.done)
         elif self.total and self.next_tenth and 10 * done >= self.next_tenth * self.total:
-            self.say(f"  {self.name}: {_size(done)} of {_size(self.total)} "
-                     f"({100 * done // self.total}%)")
+            self.say(f"  {self.name}: {_size(done)} of {_size(self.total)} ({100 * done // self.total}%)")
             self.next_tenth = 10 * done // self.total + 1
         self.done = done
 

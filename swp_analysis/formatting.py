@@ -46,7 +46,6 @@ __all__ = [
 NOT_SUPPLIED = "not supplied"
 
 
-
 def _round_half_up(x: float, dp: int) -> Decimal:
     """Round as a person (and Excel) would: 7.85 -> 7.9, 2.5 -> 3, on the decimal shown.
 
@@ -153,9 +152,7 @@ def rank_label(rank: Any, of: int, tied: bool = False, word: str = "best") -> st
     return f"{'joint ' if tied else ''}{place} of {of}"
 
 
-def peer_rank_label(
-    table: pd.DataFrame | pd.Series, area: str, metric: str | None, polarity: str
-) -> str:
+def peer_rank_label(table: pd.DataFrame | pd.Series, area: str, metric: str | None, polarity: str) -> str:
     """The rank of one area among its peers in words, e.g. "2nd best of 7".
 
     Ranks come from :func:`swp_analysis.stats.rank_among_peers`; with polarity "none" rank 1
@@ -166,8 +163,9 @@ def peer_rank_label(
     if area not in ranked.index:
         raise KeyError(f"area {area!r} not found; areas are {', '.join(map(str, ranked.index))}")
     row = ranked.loc[area]
-    return rank_label(row["rank"], int(row["of"]), bool(row["tied"]),
-                      "highest" if polarity == "none" else "best")
+    return rank_label(
+        row["rank"], int(row["of"]), bool(row["tied"]), "highest" if polarity == "none" else "best"
+    )
 
 
 def change_text(change: ChangeSummary) -> str:

@@ -25,20 +25,23 @@ def kernelspec_dir() -> Path:
     root = Path(tempfile.gettempdir()) / f"swp-analysis-jupyter-{os.getuid()}"
     spec = root / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"Python {platform.python_version()} (swp-analysis)",
-        "language": "python",
-        "metadata": {"debugger": True},
-    }, indent=1))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": f"Python {platform.python_version()} (swp-analysis)",
+                "language": "python",
+                "metadata": {"debugger": True},
+            },
+            indent=1,
+        )
+    )
     return root
 
 
 def lab_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(
-        [str(kernelspec_dir()), *filter(None, [env.get("JUPYTER_PATH")])]
-    )
+    env["JUPYTER_PATH"] = os.pathsep.join([str(kernelspec_dir()), *filter(None, [env.get("JUPYTER_PATH")])])
     return env
 
 
@@ -72,13 +75,28 @@ def install_chromium() -> str:
     prefix: list[str] = []
     if os.geteuid() != 0:
         if not shutil.which("sudo"):
-            raise SwpError("chromium is missing and this user cannot run apt-get: "
-                               "install the Debian packages chromium and chromium-driver.")
+            raise SwpError(
+                "chromium is missing and this user cannot run apt-get: "
+                "install the Debian packages chromium and chromium-driver."
+            )
         prefix = ["sudo", "-n"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run([*prefix, "apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                    "chromium", "chromium-driver", "fonts-dejavu-core"], check=True, env=env)
+    subprocess.run(
+        [
+            *prefix,
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+            "fonts-dejavu-core",
+        ],
+        check=True,
+        env=env,
+    )
     found = find_chromium()
     if not found:
         raise SwpError("apt-get finished but no chromium binary is on PATH")

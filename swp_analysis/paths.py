@@ -25,8 +25,7 @@ def find_project_root(start: str | Path | None = None) -> Path:
             if (folder / "pyproject.toml").is_file():
                 return folder
     raise FileNotFoundError(
-        f"No pyproject.toml found above {', '.join(str(c) for c in candidates)}: "
-        "pass data_dir explicitly."
+        f"No pyproject.toml found above {', '.join(str(c) for c in candidates)}: pass data_dir explicitly."
     )
 
 

@@ -43,8 +43,20 @@ __all__ = [
 
 _LABEL = re.compile(r"^(\d{4})-(\d{2})$")
 _MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ].*)?)?$")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def label(start_year: int) -> str:
@@ -78,8 +90,7 @@ def start_of(fy: str) -> int:
     start = int(match.group(1))
     if int(match.group(2)) != (start + 1) % 100:
         raise ValueError(
-            f"not a financial year: {fy!r}; the second part must be the following year "
-            f"({label(start)!r})"
+            f"not a financial year: {fy!r}; the second part must be the following year ({label(start)!r})"
         )
     return start
 
@@ -185,8 +196,7 @@ def fiscal_years(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = values
     else:
-        stamps = pd.to_datetime(values.astype("string").str.strip(), format="ISO8601",
-                                errors="coerce")
+        stamps = pd.to_datetime(values.astype("string").str.strip(), format="ISO8601", errors="coerce")
     bad = stamps.isna()
     if bad.any():
         examples = ", ".join(repr(v) for v in values[bad].head(5).tolist())

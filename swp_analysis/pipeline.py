@@ -92,8 +92,14 @@ def _interpreter_kernel_manager():
             return KernelSpec(
                 # log_level=ERROR: the kernel's start-up warnings (e.g. about TCP on loopback)
                 # would otherwise interleave with the build's progress lines; errors still show.
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                      "--IPKernelApp.log_level=ERROR"],
+                argv=[
+                    sys.executable,
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                    "--IPKernelApp.log_level=ERROR",
+                ],
                 display_name=f"Python {platform.python_version()} (swp-analysis)",
                 language=KERNEL_LANGUAGE,
                 env={"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
@@ -117,11 +123,20 @@ class Executed:
 
 def _is_kernel_start_failure(exc: BaseException) -> bool:
     text = f"{type(exc).__name__}: {exc}"
-    return any(
-        s in text
-        for s in ("Address already in use", "Kernel didn't respond", "kernel died",
-                  "Kernel died", "TimeoutError", "DeadKernelError")
-    ) and "PapermillExecutionError" not in type(exc).__name__
+    return (
+        any(
+            s in text
+            for s in (
+                "Address already in use",
+                "Kernel didn't respond",
+                "kernel died",
+                "Kernel died",
+                "TimeoutError",
+                "DeadKernelError",
+            )
+        )
+        and "PapermillExecutionError" not in type(exc).__name__
+    )
 
 
 def execute_one(name: str, source: Path, output: Path, parameters: dict, cwd: Path) -> Executed:
@@ -295,16 +310,31 @@ class BuildResult:
 
 def _git_commit(root: Path) -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
 
 
 def _versions() -> dict[str, str]:
-    names = ["swp-analysis", "pandas", "pyarrow", "numpy", "scipy", "seaborn", "matplotlib",
-             "papermill", "nbconvert", "nbclient", "ipykernel", "jinja2", "pandera", "pydantic"]
+    names = [
+        "swp-analysis",
+        "pandas",
+        "pyarrow",
+        "numpy",
+        "scipy",
+        "seaborn",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+        "nbclient",
+        "ipykernel",
+        "jinja2",
+        "pandera",
+        "pydantic",
+    ]
     out = {"python": platform.python_version()}
     for n in names:
         try:
@@ -347,17 +377,26 @@ def build(
         # Bad police input: report it together with every other input's problems.
         checks.validate(paths, year, area)
         raise
-    say(f"ingest: {'unchanged police files, cached table used' if ingested.cached else 'police files read'}"
-        f" ({time.perf_counter() - step:.1f}s)")
+    say(
+        f"ingest: {'unchanged police files, cached table used' if ingested.cached else 'police files read'}"
+        f" ({time.perf_counter() - step:.1f}s)"
+    )
 
     params = {"year": year, "area": area, "data_dir": str(paths.data_dir)}
     keys = notebook_keys(nb_dir, params, paths)
     build_key = _sha256_bytes(json.dumps(keys, sort_keys=True).encode())
     if not force and _up_to_date(out_dir, build_key):
-        say(f"up to date: {out_dir / 'annual-summary.html'} was built from these inputs, "
-            f"notebooks and library ({time.perf_counter() - t0:.1f}s; --force rebuilds)")
-        return BuildResult(out_dir / "annual-summary.html", out_dir / "manifest.json", [],
-                           time.perf_counter() - t0, up_to_date=True)
+        say(
+            f"up to date: {out_dir / 'annual-summary.html'} was built from these inputs, "
+            f"notebooks and library ({time.perf_counter() - t0:.1f}s; --force rebuilds)"
+        )
+        return BuildResult(
+            out_dir / "annual-summary.html",
+            out_dir / "manifest.json",
+            [],
+            time.perf_counter() - t0,
+            up_to_date=True,
+        )
 
     step = time.perf_counter()
     warnings = checks.validate(paths, year, area)
@@ -369,8 +408,17 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{area_slug(area)}-{year}-", dir=reports))
     try:
         (staging / "notebooks").mkdir()
-        executed = _execute_all(nb_dir, staging / "notebooks", params, keys, cache_dir, jobs,
-                                force, say, failed_dir=out_dir / "failed")
+        executed = _execute_all(
+            nb_dir,
+            staging / "notebooks",
+            params,
+            keys,
+            cache_dir,
+            jobs,
+            force,
+            say,
+            failed_dir=out_dir / "failed",
+        )
 
         step = time.perf_counter()
         combined = combine({e.name: e.path for e in executed}, f"Annual report {year}: {area}")
@@ -385,8 +433,10 @@ def build(
         }
         page = Exporter().export(combined, context)
         (staging / "annual-summary.html").write_text(page, encoding="utf-8")
-        say(f"export: annual-summary.html {len(page.encode()) / 1e6:.2f} MB "
-            f"({time.perf_counter() - step:.1f}s)")
+        say(
+            f"export: annual-summary.html {len(page.encode()) / 1e6:.2f} MB "
+            f"({time.perf_counter() - step:.1f}s)"
+        )
 
         manifest = {
             "built": build_time.isoformat(),
@@ -394,8 +444,10 @@ def build(
             "swp_analysis_version": __version__,
             "git_commit": _git_commit(root),
             "versions": _versions(),
-            "inputs": {**provenance.inventory(paths, year),
-                       **provenance.police_inventory(ingest.read_manifest(paths).get("police", {}))},
+            "inputs": {
+                **provenance.inventory(paths, year),
+                **provenance.police_inventory(ingest.read_manifest(paths).get("police", {})),
+            },
             "build_key": build_key,
             "html_sha256": _sha256_bytes(page.encode("utf-8")),
             "police": ingest.read_manifest(paths).get("police", {}),
@@ -412,8 +464,10 @@ def build(
 
     total = time.perf_counter() - t0
     n_cached = sum(e.cached for e in executed)
-    say(f"built {out_dir / 'annual-summary.html'} in {total:.1f}s "
-        f"({len(executed) - n_cached} notebook(s) executed, {n_cached} from cache)")
+    say(
+        f"built {out_dir / 'annual-summary.html'} in {total:.1f}s "
+        f"({len(executed) - n_cached} notebook(s) executed, {n_cached} from cache)"
+    )
     return BuildResult(out_dir / "annual-summary.html", out_dir / "manifest.json", executed, total)
 
 
@@ -427,8 +481,13 @@ def notebook_keys(nb_dir: Path, params: dict, paths: DataPaths) -> dict[str, str
         source = nb_dir / f"{spec.name}.ipynb"
         if not source.is_file():
             raise BuildFailed(f"Notebook {source} is missing.")
-        parts = [notebook_fingerprint(source), json.dumps(params, sort_keys=True), inputs_key,
-                 lib, *[keys[d] for d in spec.depends_on]]
+        parts = [
+            notebook_fingerprint(source),
+            json.dumps(params, sort_keys=True),
+            inputs_key,
+            lib,
+            *[keys[d] for d in spec.depends_on],
+        ]
         keys[spec.name] = _sha256_bytes("\n".join(parts).encode())
     return keys
 
@@ -440,8 +499,7 @@ def _up_to_date(out_dir: Path, build_key: str) -> bool:
         html = (out_dir / "annual-summary.html").read_bytes()
     except (OSError, ValueError):
         return False
-    return manifest.get("build_key") == build_key and manifest.get("html_sha256") == \
-        _sha256_bytes(html)
+    return manifest.get("build_key") == build_key and manifest.get("html_sha256") == _sha256_bytes(html)
 
 
 def _publish(staging: Path, out_dir: Path) -> None:
@@ -460,9 +518,18 @@ def _publish(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(failed, ignore_errors=True)
 
 
-def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], cache_dir: Path,
-                 jobs: int, force: bool, say: Callable[[str], None], *,
-                 failed_dir: Path) -> list[Executed]:
+def _execute_all(
+    nb_dir: Path,
+    out: Path,
+    params: dict,
+    keys: dict[str, str],
+    cache_dir: Path,
+    jobs: int,
+    force: bool,
+    say: Callable[[str], None],
+    *,
+    failed_dir: Path,
+) -> list[Executed]:
     """Run every notebook whose cache key has no stored result, respecting dependencies."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     done: dict[str, Executed] = {}
@@ -487,12 +554,17 @@ def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], ca
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
         running: dict = {}
         while pending or running:
-            ready = [s for s in pending.values()
-                     if all(d in done for d in s.depends_on) and not failures]
+            ready = [s for s in pending.values() if all(d in done for d in s.depends_on) and not failures]
             for spec in ready:
                 del pending[spec.name]
-                fut = pool.submit(execute_one, spec.name, nb_dir / f"{spec.name}.ipynb",
-                                  out / f"{spec.name}.ipynb", params, nb_dir)
+                fut = pool.submit(
+                    execute_one,
+                    spec.name,
+                    nb_dir / f"{spec.name}.ipynb",
+                    out / f"{spec.name}.ipynb",
+                    params,
+                    nb_dir,
+                )
                 running[fut] = spec
             if not running:
                 break
@@ -507,8 +579,10 @@ def _execute_all(nb_dir: Path, out: Path, params: dict, keys: dict[str, str], ca
             if bar is not None:
                 bar.update(1)
             shutil.copyfile(result.path, cache_dir / f"{keys[spec.name]}.ipynb")
-            say(f"notebook {spec.name}: executed in {result.seconds:.1f}s"
-                + (" (after one retry)" if result.retried else ""))
+            say(
+                f"notebook {spec.name}: executed in {result.seconds:.1f}s"
+                + (" (after one retry)" if result.retried else "")
+            )
     if bar is not None:
         bar.close()
     if failures:
@@ -543,8 +617,9 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
         cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError):
         return cell_index + 1
-    injected = sum(1 for c in cells[:cell_index]
-                   if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+    injected = sum(
+        1 for c in cells[:cell_index] if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+    )
     return cell_index - injected + 1
 
 

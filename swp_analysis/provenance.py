@@ -51,7 +51,6 @@ def police_inventory(police_manifest: dict) -> dict[str, dict]:
     """The police files the last ingest read, from its manifest entry: sha256 and rows read."""
     rows = {f["input"]: f["rows_read"] for f in police_manifest.get("files", [])}
     return {
-        f"police/{i['path']}": {"sha256": i["sha256"], "rows": rows.get(i["path"]),
-                                "bytes": i.get("size")}
+        f"police/{i['path']}": {"sha256": i["sha256"], "rows": rows.get(i["path"]), "bytes": i.get("size")}
         for i in police_manifest.get("inputs", [])
     }

@@ -45,16 +45,21 @@ class Quality:
         rec = self.reconciliation
         read = int(rec["rows_read"].sum()) if "rows_read" in rec else 0
         kept = int(rec["rows_kept"].sum()) if "rows_kept" in rec else 0
-        text = (f"{formatting.fmt_count(read)} police records were read from "
-                f"{len(rec)} street-level files; {formatting.fmt_count(kept)} were kept and every "
-                f"other row is counted below under the reason it was set aside.")
+        text = (
+            f"{formatting.fmt_count(read)} police records were read from "
+            f"{len(rec)} street-level files; {formatting.fmt_count(kept)} were kept and every "
+            f"other row is counted below under the reason it was set aside."
+        )
         parts = [display.paragraph(text).markup]
         if self.synthetic_police():
-            parts.append(display.paragraph(
-                "Caution: the police files in this data folder are the synthetic sample made by "
-                "swp sample-data, in the exact data.police.uk format. Police-derived figures "
-                "therefore illustrate the method and are not Wolverhampton's real crime figures.",
-                "swp-flag").markup)
+            parts.append(
+                display.paragraph(
+                    "Caution: the police files in this data folder are the synthetic sample made by "
+                    "swp sample-data, in the exact data.police.uk format. Police-derived figures "
+                    "therefore illustrate the method and are not Wolverhampton's real crime figures.",
+                    "swp-flag",
+                ).markup
+            )
         return Html("".join(parts))
 
     def sources_table(self) -> Html:
@@ -62,16 +67,27 @@ class Quality:
         from . import ingest, provenance
 
         self.ingest  # noqa: B018 - make sure the police manifest is current
-        files = {**provenance.inventory(self.paths, self.data.year),
-                 **provenance.police_inventory(ingest.read_manifest(self.paths).get("police", {}))}
+        files = {
+            **provenance.inventory(self.paths, self.data.year),
+            **provenance.police_inventory(ingest.read_manifest(self.paths).get("police", {})),
+        }
         df = pd.DataFrame(
-            [{"File": name, "Rows": entry["rows"],
-              "sha256": display.Html(f'<code class="swp-hash">{entry["sha256"]}</code>')}
-             for name, entry in files.items()]).set_index("File")
-        return display.table(df, "Input files (data/raw) with their sha256",
-                             formats={"Rows": "{:,}"},
-                             note="Rows: records of a CSV (header excluded), lines of other files. "
-                                  "The same list is in the build's manifest.json.")
+            [
+                {
+                    "File": name,
+                    "Rows": entry["rows"],
+                    "sha256": display.Html(f'<code class="swp-hash">{entry["sha256"]}</code>'),
+                }
+                for name, entry in files.items()
+            ]
+        ).set_index("File")
+        return display.table(
+            df,
+            "Input files (data/raw) with their sha256",
+            formats={"Rows": "{:,}"},
+            note="Rows: records of a CSV (header excluded), lines of other files. "
+            "The same list is in the build's manifest.json.",
+        )
 
     def reconciliation_by_year(self) -> pd.DataFrame:
         """The per-file reconciliation summed by fiscal year (per-file figures: manifest.json)."""
@@ -90,13 +106,16 @@ class Quality:
         if table.empty:
             return display.paragraph("No police files were read.", "swp-missing")
         table = table.rename(columns={c: c.replace("_", " ").capitalize() for c in table.columns})
-        return display.table(table, "Police records read, kept and set aside, by financial year",
-                             formats={c: "{:,.0f}" for c in table.columns},
-                             note="Rows read = rows kept + rows set aside, in every file (the "
-                                  "figures for each file, with its sha256, are in manifest.json). "
-                                  "Anti-social behaviour, records with no location and records "
-                                  "outside the force's authorities are kept but labelled, and "
-                                  "are not counted as recorded crime for an area.")
+        return display.table(
+            table,
+            "Police records read, kept and set aside, by financial year",
+            formats={c: "{:,.0f}" for c in table.columns},
+            note="Rows read = rows kept + rows set aside, in every file (the "
+            "figures for each file, with its sha256, are in manifest.json). "
+            "Anti-social behaviour, records with no location and records "
+            "outside the force's authorities are kept but labelled, and "
+            "are not counted as recorded crime for an area.",
+        )
 
     def not_supplied(self) -> Html:
         d = self.data
@@ -113,12 +132,14 @@ class Quality:
             if d.register.row(indicator_id, d.area, period) is None:
                 missing.append(f"{definition.title} ({indicator_id}, {period})")
         if not missing:
-            return display.paragraph(
-                f"Every register indicator has a figure for {d.area} for its period.")
-        return Html(display.paragraph(
-            f"These register figures were not supplied for {d.area} and are shown as "
-            "\u201cnot supplied\u201d wherever the report uses them (never as zero):").markup
-            + display.bullets(missing).markup)
+            return display.paragraph(f"Every register indicator has a figure for {d.area} for its period.")
+        return Html(
+            display.paragraph(
+                f"These register figures were not supplied for {d.area} and are shown as "
+                "\u201cnot supplied\u201d wherever the report uses them (never as zero):"
+            ).markup
+            + display.bullets(missing).markup
+        )
 
     def caveats(self) -> Html:
         items = [
@@ -134,8 +155,9 @@ class Quality:
         ]
         months = self.missing_months()
         if months:
-            items.insert(0, f"Police data is missing for {', '.join(months)}: totals for those "
-                            "years are incomplete.")
+            items.insert(
+                0, f"Police data is missing for {', '.join(months)}: totals for those years are incomplete."
+            )
         return display.bullets(items)
 
     def missing_months(self) -> list[str]:
@@ -161,6 +183,5 @@ class Quality:
         return display.bullets(items)
 
 
-def load(year: str = "2018-19", area: str = "Wolverhampton",
-         data_dir: str | Path | None = None) -> Quality:
+def load(year: str = "2018-19", area: str = "Wolverhampton", data_dir: str | Path | None = None) -> Quality:
     return Quality(load_report(year, area, data_dir))

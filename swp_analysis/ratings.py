@@ -60,9 +60,7 @@ def _fmt_gap(gap: float, unit: str) -> str:
     return _fmt_in_unit(gap, unit)
 
 
-def compare_to_target(
-    value: float, target: float, polarity: str, unit: str = "number"
-) -> TargetResult:
+def compare_to_target(value: float, target: float, polarity: str, unit: str = "number") -> TargetResult:
     """Has an indicator met its target? Reaching the target exactly counts as met.
 
     - "down_is_good": met when value <= target; gap = value - target.
@@ -213,5 +211,3 @@ def rating_disagrees(lead: Rating, suggested: Rating | None) -> bool:
     lead_level = min(lead.level or 0, 3)
     suggested_level = min(suggested.level or 0, 3)
     return lead_level > suggested_level
-
-

@@ -49,10 +49,13 @@ class ReportData:
         from .errors import InputError
 
         if not self.paths.police.is_dir():
-            raise InputError(self.paths.police, "There is no police data folder.",
-                             expected="data.police.uk street files (run `swp sample-data` for "
-                                      "the bundled synthetic sample, or `swp fetch-police`)",
-                             found="no such folder")
+            raise InputError(
+                self.paths.police,
+                "There is no police data folder.",
+                expected="data.police.uk street files (run `swp sample-data` for "
+                "the bundled synthetic sample, or `swp fetch-police`)",
+                found="no such folder",
+            )
         return ingest.load_police(self.paths)
 
     @cached_property
@@ -137,10 +140,8 @@ class ReportData:
             "asb": formatting.fmt_count(crime.asb_count(self.police, self.area, self.year)),
             "types": types,
             "burglary": {
-                "change_rank": formatting.peer_rank_label(burglary, self.area, "pct_change",
-                                                       "down_is_good"),
-                "rate_rank": formatting.peer_rank_label(burglary, self.area, "rate_per_1000",
-                                                     "down_is_good"),
+                "change_rank": formatting.peer_rank_label(burglary, self.area, "pct_change", "down_is_good"),
+                "rate_rank": formatting.peer_rank_label(burglary, self.area, "rate_per_1000", "down_is_good"),
                 "n_areas": len(burglary),
             },
         }
@@ -153,14 +154,16 @@ class ReportData:
 
         # Police figures are computed only if a narrative names one (``{{ police.trc }}``),
         # so a chapter without police placeholders never reads the police table.
-        return build_context(self.register, self.year, self.area,
-                             extra={"police": LazyMapping(lambda: self.police_figures)})
+        return build_context(
+            self.register, self.year, self.area, extra={"police": LazyMapping(lambda: self.police_figures)}
+        )
 
     def narrative(self, file: str) -> Html:
         """A Markdown narrative file of this year's content, placeholders filled, as HTML."""
         if self.content is None:
             return display.paragraph(
-                f"No narrative has been supplied for {self.area} in {self.year}.", "swp-missing")
+                f"No narrative has been supplied for {self.area} in {self.year}.", "swp-missing"
+            )
         return display.trusted(self.content.html(file, self.context))
 
     def indicator(self, indicator_id: str) -> dict[str, Any]:
@@ -194,8 +197,9 @@ class ReportData:
             c = self.indicator(i)
             definition = self.register.definitions[i]
             if definition.target is not None and c["raw"]["target_met"] is not None:
-                result = ratings.compare_to_target(c["raw"]["value"], definition.target.value,
-                                                   definition.polarity, definition.unit)
+                result = ratings.compare_to_target(
+                    c["raw"]["value"], definition.target.value, definition.polarity, definition.unit
+                )
                 results.append(result)
                 lines.append(f"{c['title']}: {result.text}")
             elif c["raw"]["value"] is not None:
@@ -210,8 +214,15 @@ class ReportData:
         Columns: Priority, Objective, Delivery rating (Html badge), Evidence (text),
         Evidence suggests (Html badge or words), Check (words), Disagrees (bool).
         """
-        columns = ["Priority", "Objective", "Delivery rating", "Evidence", "Evidence suggests",
-                   "Check", "Disagrees"]
+        columns = [
+            "Priority",
+            "Objective",
+            "Delivery rating",
+            "Evidence",
+            "Evidence suggests",
+            "Check",
+            "Disagrees",
+        ]
         rows = []
         if self.content is None:
             return pd.DataFrame(columns=columns)
@@ -221,19 +232,20 @@ class ReportData:
             if suggested is None:
                 check = "No linked indicator has a target: the rating rests on the narrative"
             elif disagree:
-                check = (f"Flag: the rating is more positive than the evidence "
-                         f"({suggested.label})")
+                check = f"Flag: the rating is more positive than the evidence ({suggested.label})"
             else:
                 check = f"Consistent with the evidence ({suggested.label})"
-            rows.append({
-                "Priority": priority.title,
-                "Objective": objective.title,
-                "Delivery rating": display.rating(objective.rating),
-                "Evidence": "; ".join(lines) if lines else "No indicator linked",
-                "Evidence suggests": display.rating(suggested) if suggested else "no target",
-                "Check": check,
-                "Disagrees": disagree,
-            })
+            rows.append(
+                {
+                    "Priority": priority.title,
+                    "Objective": objective.title,
+                    "Delivery rating": display.rating(objective.rating),
+                    "Evidence": "; ".join(lines) if lines else "No indicator linked",
+                    "Evidence suggests": display.rating(suggested) if suggested else "no target",
+                    "Check": check,
+                    "Disagrees": disagree,
+                }
+            )
         return pd.DataFrame(rows, columns=columns)
 
     def objective(self, objective_id: str) -> Html:
@@ -244,22 +256,29 @@ class ReportData:
         if not found:
             raise KeyError(f"no objective {objective_id!r} in report/{self.year}/report.yaml")
         _, o = found[0]
-        parts = [f"<h3>{display.escape(o.title)}</h3>",
-                 f"<p>Delivery rating: {display.rating(o.rating).markup}</p>"]
+        parts = [
+            f"<h3>{display.escape(o.title)}</h3>",
+            f"<p>Delivery rating: {display.rating(o.rating).markup}</p>",
+        ]
         if o.rating_note:
             parts.append(f'<p class="swp-note">{display.escape(o.rating_note)}</p>')
         parts.append(self.narrative(o.commentary).markup)
         for story in o.focus:
-            parts.append(display.callout(f"Focus on: {story.title}",
-                                         self.narrative(story.file)).markup)
+            parts.append(display.callout(f"Focus on: {story.title}", self.narrative(story.file)).markup)
         if o.rating_explanation:
-            parts.append(display.callout(f"Explanation of rating: {o.rating.label}",
-                                         self.narrative(o.rating_explanation), "explain").markup)
+            parts.append(
+                display.callout(
+                    f"Explanation of rating: {o.rating.label}",
+                    self.narrative(o.rating_explanation),
+                    "explain",
+                ).markup
+            )
         suggested, lines = self.objective_evidence(o)
         if ratings.rating_disagrees(o.rating, suggested):
             parts.append(
                 '<p class="swp-flag">Check: the rating above is more positive than its linked '
-                f"indicators suggest ({display.escape(suggested.label)}).</p>")
+                f"indicators suggest ({display.escape(suggested.label)}).</p>"
+            )
         return Html("".join(parts))
 
     def committed_to(self, priority_id: str) -> Html:
@@ -268,9 +287,10 @@ class ReportData:
             return display.paragraph(f"No strategy supplied for {self.area}.", "swp-missing")
         p = next(p for p in self.content.priorities if p.id == priority_id)
         short = self.content.partnership.short_name or self.content.partnership.name
-        return display.Html(f"<p>{display.escape(short)} committed to:</p>"
-                            + display.bullets(s.text for s in p.strategy_objectives).markup)
-
+        return display.Html(
+            f"<p>{display.escape(short)} committed to:</p>"
+            + display.bullets(s.text for s in p.strategy_objectives).markup
+        )
 
     # -- police sections (notebook 10) -----------------------------------------------------
     def crime_summary(self) -> Html:
@@ -280,10 +300,14 @@ class ReportData:
         top = types.index[0]
         parts = [
             f"{self.area} recorded {formatting.fmt_count(t.now)} crimes in {self.year} (police.uk "
-            f"street-level data, excluding anti-social behaviour): {formatting.change_text(t)} on {self.previous_year}.",
+            f"street-level data, excluding anti-social behaviour): {formatting.change_text(t)} "
+            f"on {self.previous_year}.",
             f"Wheeler's Poisson Z for this change is {t.z:.1f}, so the change is "
-            + ("more than normal year-to-year variation (|Z| > 3)." if t.verdict != "within normal variation"
-               else "within normal year-to-year variation (|Z| of 3 or less)."),
+            + (
+                "more than normal year-to-year variation (|Z| > 3)."
+                if t.verdict != "within normal variation"
+                else "within normal year-to-year variation (|Z| of 3 or less)."
+            ),
             f"The largest contributor was {top.lower()} "
             f"({formatting.fmt_prop(types.loc[top, 'share'])} of the total).",
         ]
@@ -293,25 +317,35 @@ class ReportData:
                 f"Vehicle crime was {formatting.fmt_prop(v['share'])} of total recorded crime, the "
                 f"{formatting.ordinal(int(v['rank']))} highest contributor. police.uk publishes "
                 "vehicle crime as one category, so theft from a motor vehicle on its own (the "
-                "measure the 2017-19 report used) cannot be shown from this source.")
+                "measure the 2017-19 report used) cannot be shown from this source."
+            )
         parts.append(
             f"Anti-social behaviour is counted separately: "
-            f"{self.police_figures['asb']} incidents in {self.year}.")
+            f"{self.police_figures['asb']} incidents in {self.year}."
+        )
         return Html("".join(f"<p>{display.escape(p)}</p>" for p in parts))
 
     def contributors_table(self) -> Html:
         """Crime types with count, share and rank (counts pass through disclosure control)."""
         t = self.crime_types
         counts = suppression.suppress(t[["count"]])
-        df = pd.DataFrame({
-            "Recorded crimes": [c if isinstance(c, str) else formatting.fmt_count(c) for c in counts["count"]],
-            "Share of total": [formatting.fmt_prop(x) for x in t["share"]],
-            "Rank": [formatting.ordinal(int(x)) for x in t["rank"]],
-        }, index=pd.Index(t.index, name="Crime type"))
-        return display.table(df, f"Recorded crime by type, {self.area}, {self.year}",
-                             numeric=list(df.columns),
-                             note="Source: data.police.uk street-level crime. Counts of 1 to 4 "
-                                  "would be shown as * (none are).")
+        df = pd.DataFrame(
+            {
+                "Recorded crimes": [
+                    c if isinstance(c, str) else formatting.fmt_count(c) for c in counts["count"]
+                ],
+                "Share of total": [formatting.fmt_prop(x) for x in t["share"]],
+                "Rank": [formatting.ordinal(int(x)) for x in t["rank"]],
+            },
+            index=pd.Index(t.index, name="Crime type"),
+        )
+        return display.table(
+            df,
+            f"Recorded crime by type, {self.area}, {self.year}",
+            numeric=list(df.columns),
+            note="Source: data.police.uk street-level crime. Counts of 1 to 4 "
+            "would be shown as * (none are).",
+        )
 
     def chart_contributors(self):
         from . import charts
@@ -328,10 +362,12 @@ class ReportData:
         change = formatting.peer_rank_label(f, self.area, "pct_change", "down_is_good")
         rate = formatting.peer_rank_label(f, self.area, "rate_per_1000", "down_is_good")
         row = f.loc[self.area]
-        text = (f"{crime_type} in {self.area} changed by {formatting.fmt_pct(row['pct_change'])} "
-                f"between {self.previous_year} and {self.year}: {change} authorities of the "
-                f"force for reducing it. Its rate was {row['rate_per_1000']:.1f} per 1,000 "
-                f"residents: {rate} (lowest rate = best).")
+        text = (
+            f"{crime_type} in {self.area} changed by {formatting.fmt_pct(row['pct_change'])} "
+            f"between {self.previous_year} and {self.year}: {change} authorities of the "
+            f"force for reducing it. Its rate was {row['rate_per_1000']:.1f} per 1,000 "
+            f"residents: {rate} (lowest rate = best)."
+        )
         return display.paragraph(text)
 
     def chart_peers(self, crime_type: str, metric: str):
@@ -341,31 +377,45 @@ class ReportData:
         f = self.peers(crime_type)
         rank = formatting.peer_rank_label(f, self.area, metric, "down_is_good")
         if metric == "pct_change":
-            return charts.peer_dots(f, "pct_change", self.area,
-                                    f"{crime_type}: change {self.previous_year} to {self.year}",
-                                    "Change on the previous year (per cent)", fmt="{:+.1f}%",
-                                    finding=f"{self.area}: {rank} for reducing "
-                                            f"{crime_type.lower()}")
-        return charts.peer_dots(f, "rate_per_1000", self.area,
-                                f"{crime_type}: rate per 1,000 residents, {self.year}",
-                                "Recorded crimes per 1,000 residents",
-                                finding=f"{self.area}: {rank} for its {crime_type.lower()} rate "
-                                        f"per 1,000 residents")
+            return charts.peer_dots(
+                f,
+                "pct_change",
+                self.area,
+                f"{crime_type}: change {self.previous_year} to {self.year}",
+                "Change on the previous year (per cent)",
+                fmt="{:+.1f}%",
+                finding=f"{self.area}: {rank} for reducing {crime_type.lower()}",
+            )
+        return charts.peer_dots(
+            f,
+            "rate_per_1000",
+            self.area,
+            f"{crime_type}: rate per 1,000 residents, {self.year}",
+            "Recorded crimes per 1,000 residents",
+            finding=f"{self.area}: {rank} for its {crime_type.lower()} rate per 1,000 residents",
+        )
 
     def peer_table_html(self, crime_type: str) -> Html:
         f = self.peers(crime_type)
-        df = pd.DataFrame({
-            self.previous_year: [formatting.fmt_count(x) for x in f["count_before"]],
-            self.year: [formatting.fmt_count(x) for x in f["count_now"]],
-            "Change": [formatting.fmt_pct(x) for x in f["pct_change"]],
-            "Poisson Z": [f"{x:.1f}" for x in f["z"]],
-            "Rate per 1,000": [f"{x:.1f} ({lo:.1f} to {hi:.1f})" for x, lo, hi in
-                               zip(f["rate_per_1000"], f["rate_lower"], f["rate_upper"], strict=True)],
-        }, index=pd.Index(f.index, name="Authority"))
-        return display.table(df, f"{crime_type} in the force's authorities",
-                             numeric=list(df.columns),
-                             note="Rates use ONS mid-year population estimates; the interval is "
-                                  "95% (Byar's method).")
+        df = pd.DataFrame(
+            {
+                self.previous_year: [formatting.fmt_count(x) for x in f["count_before"]],
+                self.year: [formatting.fmt_count(x) for x in f["count_now"]],
+                "Change": [formatting.fmt_pct(x) for x in f["pct_change"]],
+                "Poisson Z": [f"{x:.1f}" for x in f["z"]],
+                "Rate per 1,000": [
+                    f"{x:.1f} ({lo:.1f} to {hi:.1f})"
+                    for x, lo, hi in zip(f["rate_per_1000"], f["rate_lower"], f["rate_upper"], strict=True)
+                ],
+            },
+            index=pd.Index(f.index, name="Authority"),
+        )
+        return display.table(
+            df,
+            f"{crime_type} in the force's authorities",
+            numeric=list(df.columns),
+            note="Rates use ONS mid-year population estimates; the interval is 95% (Byar's method).",
+        )
 
     def police_claims(self):
         """The callable the claims check uses for police figures (share, rank, peer rank)."""
@@ -394,7 +444,9 @@ class ReportData:
     def _not_supplied_chart(self, measure: str) -> Html:
         return display.paragraph(
             f"No chart: {measure.lower()} was not supplied for {self.area} for "
-            f"{self.previous_year} or {self.year}.", "swp-missing")
+            f"{self.previous_year} or {self.year}.",
+            "swp-missing",
+        )
 
     def chart_year_on_year(self, indicator_id: str, measure: str, unit: str):
         from . import charts
@@ -409,13 +461,24 @@ class ReportData:
         rows = []
         for i in ids:
             c = self.indicator(i)
-            rows.append({"Indicator": c["title"], c["previous_period"]: c["previous"],
-                         c["period"]: c["value"], "Change": c["change_pct"],
-                         "Poisson Z": c["z"], "Verdict": c["verdict"]})
+            rows.append(
+                {
+                    "Indicator": c["title"],
+                    c["previous_period"]: c["previous"],
+                    c["period"]: c["value"],
+                    "Change": c["change_pct"],
+                    "Poisson Z": c["z"],
+                    "Verdict": c["verdict"],
+                }
+            )
         df = pd.DataFrame(rows).set_index("Indicator")
-        return display.table(df, caption, numeric=[c for c in df.columns if c != "Verdict"],
-                             note="Poisson Z = 2(sqrt(now) - sqrt(before)); a change with |Z| "
-                                  "above 3 is more than normal year-to-year variation.")
+        return display.table(
+            df,
+            caption,
+            numeric=[c for c in df.columns if c != "Verdict"],
+            note="Poisson Z = 2(sqrt(now) - sqrt(before)); a change with |Z| "
+            "above 3 is more than normal year-to-year variation.",
+        )
 
     # -- the annual summary (notebook 90) ---------------------------------------------------
     def headline(self) -> Html:
@@ -424,7 +487,9 @@ class ReportData:
             return display.paragraph(
                 f"This report covers {self.area}, {self.year}. No partnership content (ratings, "
                 "narrative) has been supplied for this area: police figures are shown, and "
-                "figures from the local register read \u201cnot supplied\u201d.", "swp-missing")
+                "figures from the local register read \u201cnot supplied\u201d.",
+                "swp-missing",
+            )
         p = c.partnership
         bits = [p.name, p.strapline, p.operating_as]
         return Html("".join(f"<p><strong>{display.escape(b)}</strong></p>" for b in bits if b))
@@ -432,8 +497,9 @@ class ReportData:
     def glossary(self) -> Html:
         if self.content is None:
             return display.paragraph("No glossary supplied.", "swp-missing")
-        df = pd.DataFrame([(g.term, g.meaning) for g in self.content.glossary],
-                          columns=["Term", "Meaning"]).set_index("Term")
+        df = pd.DataFrame(
+            [(g.term, g.meaning) for g in self.content.glossary], columns=["Term", "Meaning"]
+        ).set_index("Term")
         return display.table(df, "Glossary of terms")
 
     def narrative_section(self, name: str) -> Html:
@@ -444,13 +510,18 @@ class ReportData:
     def signatories(self) -> Html:
         if self.content is None or not self.content.report.signatories:
             return Html("")
-        items = [", ".join(x for x in (s.name, s.role, s.organisation) if x)
-                 for s in self.content.report.signatories]
-        return Html('<p>Signed by:</p>' + display.bullets(items).markup)
+        items = [
+            ", ".join(x for x in (s.name, s.role, s.organisation) if x)
+            for s in self.content.report.signatories
+        ]
+        return Html("<p>Signed by:</p>" + display.bullets(items).markup)
 
     def strategy_heading(self) -> Html:
-        title = (self.content.report.strategy_title if self.content is not None
-                 and self.content.report.strategy_title else "Strategy overview")
+        title = (
+            self.content.report.strategy_title
+            if self.content is not None and self.content.report.strategy_title
+            else "Strategy overview"
+        )
         return display.heading(title, 2, "strategy-overview")
 
     def strategy_overview(self) -> Html:
@@ -468,24 +539,31 @@ class ReportData:
         if df.empty:
             return display.paragraph("No objectives or ratings supplied.", "swp-missing")
         n_flag = int(df["Disagrees"].sum())
-        parts = [display.paragraph(
-            f"{len(df)} objectives are rated. {n_flag} rating{'s are' if n_flag != 1 else ' is'} "
-            "more positive than the linked indicators suggest." if n_flag else
-            f"{len(df)} objectives are rated; no rating is more positive than its linked "
-            "indicators suggest.").markup]
+        parts = [
+            display.paragraph(
+                f"{len(df)} objectives are rated. {n_flag} rating{'s are' if n_flag != 1 else ' is'} "
+                "more positive than the linked indicators suggest."
+                if n_flag
+                else f"{len(df)} objectives are rated; no rating is more positive than its linked "
+                "indicators suggest."
+            ).markup
+        ]
         for priority, part in df.groupby("Priority", sort=False):
             table = part[["Objective", "Delivery rating", "Evidence", "Check"]].set_index("Objective")
             parts.append(display.table(table, f"{priority}: delivery ratings and evidence").markup)
-        parts.append(display.paragraph(
-            "The rating is the lead's judgement. The check compares it with what the linked "
-            "indicators say against their targets.", "swp-note").markup)
+        parts.append(
+            display.paragraph(
+                "The rating is the lead's judgement. The check compares it with what the linked "
+                "indicators say against their targets.",
+                "swp-note",
+            ).markup
+        )
         return Html("".join(parts))
 
     def next_year_table(self) -> Html:
         ny = self.content.next_year if self.content is not None else None
         if ny is None:
-            return display.paragraph("Next year's priorities have not been supplied.",
-                                     "swp-missing")
+            return display.paragraph("Next year's priorities have not been supplied.", "swp-missing")
         parts = [display.heading(ny.title, 2, "next-year-priorities").markup]
         for row in ny.rows:
             parts.append(f"<h3>{display.escape(row.priority)}</h3>")
@@ -514,18 +592,29 @@ class ReportData:
             return Html("")
         e = self.expenditure
         e = e[e["fiscal_year"] == self.year]
-        df = pd.DataFrame({
-            "Priority": e["priority"], "Item": e["item"], "Provider": e["provider"],
-            "Funder": e["funder"], "Amount": [formatting.fmt_gbp(x) for x in e["amount_gbp"]],
-        }).set_index("Item")
+        df = pd.DataFrame(
+            {
+                "Priority": e["priority"],
+                "Item": e["item"],
+                "Provider": e["provider"],
+                "Funder": e["funder"],
+                "Amount": [formatting.fmt_gbp(x) for x in e["amount_gbp"]],
+            }
+        ).set_index("Item")
         total = formatting.fmt_gbp(e["amount_gbp"].sum())
-        return display.table(df, f"Expenditure by item, {self.year} (total {total})",
-                             numeric=["Amount"], note=self.expenditure_note())
+        return display.table(
+            df,
+            f"Expenditure by item, {self.year} (total {total})",
+            numeric=["Amount"],
+            note=self.expenditure_note(),
+        )
 
     def expenditure_note(self) -> str:
         if (self.paths.raw / ".sample-data.json").is_file():
-            return ("These amounts are synthetic (made by swp sample-data): the published "
-                    "report's Appendix A is an image whose figures are not in its text.")
+            return (
+                "These amounts are synthetic (made by swp sample-data): the published "
+                "report's Appendix A is an image whose figures are not in its text."
+            )
         return "Source: expenditure.csv."
 
     def membership(self) -> Html:
@@ -534,8 +623,10 @@ class ReportData:
         m = self.content.membership
         parts = [f"<p>{display.escape(m.heading)}</p>", display.bullets(m.members).markup]
         if m.third_sector:
-            parts += [f"<p>{display.escape(m.third_sector_heading or 'Third sector:')}</p>",
-                      display.bullets(m.third_sector).markup]
+            parts += [
+                f"<p>{display.escape(m.third_sector_heading or 'Third sector:')}</p>",
+                display.bullets(m.third_sector).markup,
+            ]
         return Html("".join(parts))
 
     @cached_property
@@ -547,33 +638,46 @@ class ReportData:
             return None
         if not (self.paths.report_dir(self.year) / claims.CLAIMS_FILE).is_file():
             return None
-        return claims.check_claims(self.paths, self.year, self.area, self.police_claims(),
-                                   register=self.register)
+        return claims.check_claims(
+            self.paths, self.year, self.area, self.police_claims(), register=self.register
+        )
 
     def claims_summary(self) -> Html:
         t = self.claims
         if t is None:
             return display.paragraph(f"No published figures were listed to check for {self.year}.")
         counts = t["status"].value_counts()
-        text = (f"The published report's figures were recomputed from the data: "
-                f"{counts.get('agrees', 0)} agree, {counts.get('disagrees', 0)} disagree and "
-                f"{counts.get('not checked', 0)} could not be checked.")
+        text = (
+            f"The published report's figures were recomputed from the data: "
+            f"{counts.get('agrees', 0)} agree, {counts.get('disagrees', 0)} disagree and "
+            f"{counts.get('not checked', 0)} could not be checked."
+        )
         return display.paragraph(text)
 
     def claims_table_html(self) -> Html:
         t = self.claims
         if t is None:
             return Html("")
-        status = {"agrees": "\u2713 agrees", "disagrees": "\u2715 disagrees",
-                  "not checked": "\u2013 not checked"}
-        df = pd.DataFrame({
-            "Claim": t["claim"], "Where stated": t["where"],
-            "Stated": [_show(x, u) for x, u in zip(t["stated"], t["unit"], strict=True)],
-            "Recomputed": [_show(x, u) for x, u in zip(t["recomputed"], t["unit"], strict=True)],
-            "Result": [status.get(s, s) for s in t["status"]], "How": t["note"],
-        }).set_index("Claim")
-        return display.table(df, "Figures checked: each figure the published report stated, "
-                                 "recomputed", numeric=["Stated", "Recomputed"])
+        status = {
+            "agrees": "\u2713 agrees",
+            "disagrees": "\u2715 disagrees",
+            "not checked": "\u2013 not checked",
+        }
+        df = pd.DataFrame(
+            {
+                "Claim": t["claim"],
+                "Where stated": t["where"],
+                "Stated": [_show(x, u) for x, u in zip(t["stated"], t["unit"], strict=True)],
+                "Recomputed": [_show(x, u) for x, u in zip(t["recomputed"], t["unit"], strict=True)],
+                "Result": [status.get(s, s) for s in t["status"]],
+                "How": t["note"],
+            }
+        ).set_index("Claim")
+        return display.table(
+            df,
+            "Figures checked: each figure the published report stated, recomputed",
+            numeric=["Stated", "Recomputed"],
+        )
 
 
 def _show(x: float, unit: str) -> str:
@@ -634,8 +738,9 @@ def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")
 
 
-def load(year: str = "2018-19", area: str = "Wolverhampton",
-         data_dir: str | Path | None = None) -> ReportData:
+def load(
+    year: str = "2018-19", area: str = "Wolverhampton", data_dir: str | Path | None = None
+) -> ReportData:
     """The inputs of one report. ``data_dir`` None means the repository's ``data/``."""
     periods.previous(year)  # validates the label ("2018-19")
     return ReportData(year, area, DataPaths.from_arg(data_dir))

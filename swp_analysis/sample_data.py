@@ -91,11 +91,30 @@ OUTCOMES = [
 ]
 OUTCOME_WEIGHTS = [0.34, 0.30, 0.10, 0.08, 0.05, 0.03, 0.03, 0.02, 0.02, 0.02, 0.01]
 STREETS = [
-    "High Street", "Station Road", "Church Road", "Park Road", "Victoria Street", "Queen Street",
-    "Market Street", "Stafford Road", "Dudley Road", "Birmingham Road", "Walsall Road",
-    "Parking Area", "Supermarket", "Shopping Area", "Petrol Station", "Sports/Recreation Area",
-    "Further/Higher Educational Building", "Hospital", "Nightclub", "Bus/Coach Station",
-    "Conference/Exhibition Centre", "Police Station", "Theatre/Concert Hall", "Park/Open Space",
+    "High Street",
+    "Station Road",
+    "Church Road",
+    "Park Road",
+    "Victoria Street",
+    "Queen Street",
+    "Market Street",
+    "Stafford Road",
+    "Dudley Road",
+    "Birmingham Road",
+    "Walsall Road",
+    "Parking Area",
+    "Supermarket",
+    "Shopping Area",
+    "Petrol Station",
+    "Sports/Recreation Area",
+    "Further/Higher Educational Building",
+    "Hospital",
+    "Nightclub",
+    "Bus/Coach Station",
+    "Conference/Exhibition Centre",
+    "Police Station",
+    "Theatre/Concert Hall",
+    "Park/Open Space",
 ]
 
 # Shares of records with each quirk (per month, drawn deterministically).
@@ -209,22 +228,92 @@ def _month_file(month: str, seed: int, lsoa: tuple) -> str:
 
 # Illustrative spending lines for Appendix A (synthetic amounts; see module docstring).
 EXPENDITURE_ITEMS = [
-    ("Reducing Reoffending", "Black Country reducing reoffending coordination", "City of Wolverhampton Council", "Police and Crime Commissioner"),
-    ("Reducing Reoffending", "Rough sleeping outreach and Alternative Giving Campaign", "P3", "City of Wolverhampton Council"),
-    ("Reducing Reoffending", "Drug intervention programme in custody", "Recovery Near You", "Police and Crime Commissioner"),
-    ("Reducing Victimisation", "Domestic abuse community champions", "Wolverhampton Domestic Violence Forum", "Police and Crime Commissioner"),
-    ("Reducing Victimisation", "Independent Domestic Violence Advisors", "Wolverhampton Domestic Violence Forum", "City of Wolverhampton Council"),
-    ("Reducing Victimisation", "Modern slavery training", "City of Wolverhampton Council", "Police and Crime Commissioner"),
-    ("Reducing Victimisation", "Hate crime third-party reporting centres", "Victim Support", "Police and Crime Commissioner"),
-    ("Violence Prevention", "Peer mentoring in primary schools", "Street Doctors", "Police and Crime Commissioner"),
-    ("Violence Prevention", "School holiday diversionary activities", "Wolverhampton Wanderers Foundation", "Police and Crime Commissioner"),
-    ("Violence Prevention", "Youth outreach in targeted areas", "St George's Hub", "Police and Crime Commissioner"),
+    (
+        "Reducing Reoffending",
+        "Black Country reducing reoffending coordination",
+        "City of Wolverhampton Council",
+        "Police and Crime Commissioner",
+    ),
+    (
+        "Reducing Reoffending",
+        "Rough sleeping outreach and Alternative Giving Campaign",
+        "P3",
+        "City of Wolverhampton Council",
+    ),
+    (
+        "Reducing Reoffending",
+        "Drug intervention programme in custody",
+        "Recovery Near You",
+        "Police and Crime Commissioner",
+    ),
+    (
+        "Reducing Victimisation",
+        "Domestic abuse community champions",
+        "Wolverhampton Domestic Violence Forum",
+        "Police and Crime Commissioner",
+    ),
+    (
+        "Reducing Victimisation",
+        "Independent Domestic Violence Advisors",
+        "Wolverhampton Domestic Violence Forum",
+        "City of Wolverhampton Council",
+    ),
+    (
+        "Reducing Victimisation",
+        "Modern slavery training",
+        "City of Wolverhampton Council",
+        "Police and Crime Commissioner",
+    ),
+    (
+        "Reducing Victimisation",
+        "Hate crime third-party reporting centres",
+        "Victim Support",
+        "Police and Crime Commissioner",
+    ),
+    (
+        "Violence Prevention",
+        "Peer mentoring in primary schools",
+        "Street Doctors",
+        "Police and Crime Commissioner",
+    ),
+    (
+        "Violence Prevention",
+        "School holiday diversionary activities",
+        "Wolverhampton Wanderers Foundation",
+        "Police and Crime Commissioner",
+    ),
+    (
+        "Violence Prevention",
+        "Youth outreach in targeted areas",
+        "St George's Hub",
+        "Police and Crime Commissioner",
+    ),
     ("Violence Prevention", "YOT music project", "Youth Offending Team", "Police and Crime Commissioner"),
-    ("Violence Prevention", "Specialist mediation service", "Community Reference Group", "City of Wolverhampton Council"),
+    (
+        "Violence Prevention",
+        "Specialist mediation service",
+        "Community Reference Group",
+        "City of Wolverhampton Council",
+    ),
     ("Violence Prevention", "Domestic abuse perpetrator programme", "Relate", "Home Office"),
-    ("Statutory Functions", "Domestic Homicide Reviews", "Independent chairs", "City of Wolverhampton Council"),
-    ("Statutory Functions", "PACT meetings and community engagement", "West Midlands Police", "City of Wolverhampton Council"),
-    ("Statutory Functions", "Prevent and community cohesion", "City of Wolverhampton Council", "City of Wolverhampton Council"),
+    (
+        "Statutory Functions",
+        "Domestic Homicide Reviews",
+        "Independent chairs",
+        "City of Wolverhampton Council",
+    ),
+    (
+        "Statutory Functions",
+        "PACT meetings and community engagement",
+        "West Midlands Police",
+        "City of Wolverhampton Council",
+    ),
+    (
+        "Statutory Functions",
+        "Prevent and community cohesion",
+        "City of Wolverhampton Council",
+        "City of Wolverhampton Council",
+    ),
 ]
 
 
@@ -325,7 +414,10 @@ def _copy_hand_made(paths: DataPaths) -> None:
 def sample_present(data_dir: str | Path | None = None, *, end: str = DEFAULT_END) -> bool:
     """True when the generated police files for every month up to ``end`` exist."""
     paths = DataPaths.from_arg(data_dir)
-    return all(
-        (paths.police / m / f"{m}-{FORCE_SLUG}-street.csv").is_file()
-        for m in months_between(DEFAULT_START, end)
-    ) and paths.expenditure.is_file()
+    return (
+        all(
+            (paths.police / m / f"{m}-{FORCE_SLUG}-street.csv").is_file()
+            for m in months_between(DEFAULT_START, end)
+        )
+        and paths.expenditure.is_file()
+    )

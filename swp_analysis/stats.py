@@ -229,8 +229,7 @@ def proportion_ci(numerator: float, denominator: float, level: float = 0.95) -> 
         raise ValueError(f"denominator must be above 0; found {denominator!r}")
     if not 0 <= o <= n:
         raise ValueError(
-            f"numerator must be between 0 and the denominator ({denominator!r}); "
-            f"found {numerator!r}"
+            f"numerator must be between 0 and the denominator ({denominator!r}); found {numerator!r}"
         )
     z = _z(level)
     p = o / n
@@ -310,9 +309,7 @@ def rate_per(count: float, population: float, per: int = 1000, level: float = 0.
     )
 
 
-def compare_to_benchmark(
-    value: float, lower: float, upper: float, benchmark: float, polarity: str
-) -> str:
+def compare_to_benchmark(value: float, lower: float, upper: float, benchmark: float, polarity: str) -> str:
     """Fingertips benchmarking: is the interval wholly above or below the benchmark?
 
     - lower > benchmark: "higher"; upper < benchmark: "lower"; otherwise (the interval
@@ -416,9 +413,7 @@ def _peer_values(table: pd.DataFrame | pd.Series, metric: str | None) -> pd.Seri
     return pd.to_numeric(values, errors="raise").astype(float)
 
 
-def rank_among_peers(
-    table: pd.DataFrame | pd.Series, metric: str | None, polarity: str
-) -> pd.DataFrame:
+def rank_among_peers(table: pd.DataFrame | pd.Series, metric: str | None, polarity: str) -> pd.DataFrame:
     """Rank each area among its peers: one row per area with value, rank, tied and of.
 
     - Rank 1 is the best: the highest value for "up_is_good", the lowest for

@@ -23,7 +23,6 @@ SUPPRESSED = "*"
 THRESHOLD = 5
 
 
-
 def suppress(table: pd.DataFrame | pd.Series, threshold: int = THRESHOLD) -> pd.DataFrame | pd.Series:
     """Disclosure control for a breakdown below the whole area (ONS practice; methods.md).
 
@@ -88,9 +87,7 @@ def suppress(table: pd.DataFrame | pd.Series, threshold: int = THRESHOLD) -> pd.
 def _whole_count(x: Any, row: Any, column: Any) -> int:
     where = f"row {row!r}, column {column!r}"
     if is_missing(x):
-        raise ValueError(
-            f"suppress needs every cell; {where} is missing. Fill true zeros with 0 first"
-        )
+        raise ValueError(f"suppress needs every cell; {where} is missing. Fill true zeros with 0 first")
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise ValueError(f"suppress needs counts; {where} holds {x!r}")
     value = float(x)
@@ -224,5 +221,3 @@ def _component_without(mask: Any, bridge: tuple[int, int]) -> dict[tuple[str, in
                     side[nb] = label
                     todo.append(nb)
     return side
-
-

@@ -63,9 +63,7 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
             found=repr(data[exc.start : exc.end]),
         ) from exc
     if not text.strip():
-        raise InputError(
-            path, "is empty.", expected="the ONS lookup's header and rows", found="nothing"
-        )
+        raise InputError(path, "is empty.", expected="the ONS lookup's header and rows", found="nothing")
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     header = list(raw.columns)
     chosen: dict[str, str] = {}
@@ -103,9 +101,7 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
             )
         if len(rows) > _MAX:
             problems.append(
-                Problem(
-                    path, f"{len(rows) - _MAX} more rows like these in column '{chosen[column]}'."
-                )
+                Problem(path, f"{len(rows) - _MAX} more rows like these in column '{chosen[column]}'.")
             )
 
     for c in LOOKUP_COLUMNS:
@@ -136,9 +132,7 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
         )
     if len(problems) == 1:
         p = problems[0]
-        raise InputError(
-            p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found
-        )
+        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
     if problems:
         raise ValidationFailed(problems)
     df.attrs["source_columns"] = chosen

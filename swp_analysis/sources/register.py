@@ -53,7 +53,14 @@ from swp_analysis.sources.tables import (
 )
 
 REGISTER_COLUMNS = (
-    "indicator", "area", "period", "value", "numerator", "denominator", "source", "note",
+    "indicator",
+    "area",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "source",
+    "note",
 )
 Unit = Literal["count", "proportion", "rate", "gbp"]
 Polarity = Literal["up_is_good", "down_is_good", "none"]
@@ -108,9 +115,14 @@ def _repeated_keys(path: Path, node: yaml.Node) -> Iterable[Problem]:
         seen: set[str] = set()
         for key, value in node.value:
             if key.value in seen:
-                yield Problem(path, "A key is repeated in the same mapping.",
-                              key.start_mark.line + 1, str(key.value),
-                              expected="each key once", found=f"'{key.value}' again")
+                yield Problem(
+                    path,
+                    "A key is repeated in the same mapping.",
+                    key.start_mark.line + 1,
+                    str(key.value),
+                    expected="each key once",
+                    found=f"'{key.value}' again",
+                )
             seen.add(key.value)
             yield from _repeated_keys(path, value)
     elif isinstance(node, yaml.SequenceNode):
@@ -145,9 +157,7 @@ def node_line(node: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
     return current.start_mark.line + 1
 
 
-def pydantic_problems(
-    error: ValidationError, path: str | Path, node: yaml.Node | None
-) -> list[Problem]:
+def pydantic_problems(error: ValidationError, path: str | Path, node: yaml.Node | None) -> list[Problem]:
     """One :class:`Problem` per pydantic error, at the YAML line the error concerns."""
     problems = []
     for err in error.errors(include_url=False):
@@ -156,12 +166,10 @@ def pydantic_problems(
         field = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
         msg = err["msg"]
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         expected = _expected(err)
         found = None if err["type"] == "missing" else _short(err.get("input"))
-        problems.append(
-            Problem(path, f"{where}: {msg}.", node_line(node, loc), field, expected, found)
-        )
+        problems.append(Problem(path, f"{where}: {msg}.", node_line(node, loc), field, expected, found))
     return problems
 
 
@@ -230,9 +238,7 @@ class IndicatorDef(BaseModel):
     def _proportion_target_is_fraction(cls, target: Target | None, info) -> Target | None:
         if target is not None and info.data.get("unit") == "proportion":
             if not 0 <= target.value <= 1:
-                raise ValueError(
-                    "a proportion's target is a fraction from 0 to 1 (write 0.7 for 70%)"
-                )
+                raise ValueError("a proportion's target is a fraction from 0 to 1 (write 0.7 for 70%)")
         return target
 
 
@@ -253,9 +259,14 @@ def read_definitions(path: str | Path) -> dict[str, IndicatorDef]:
     for i, definition in enumerate(parsed.indicators):
         if definition.id in definitions:
             problems.append(
-                Problem(path, "An indicator id is defined twice.",
-                        node_line(node, ["indicators", i, "id"]), "id",
-                        expected="each id once", found=f"'{definition.id}' again")
+                Problem(
+                    path,
+                    "An indicator id is defined twice.",
+                    node_line(node, ["indicators", i, "id"]),
+                    "id",
+                    expected="each id once",
+                    found=f"'{definition.id}' again",
+                )
             )
         definitions[definition.id] = definition
     if problems:
@@ -337,9 +348,7 @@ def _wide_rules(definitions: dict[str, IndicatorDef]) -> tuple[list[pa.Check], d
             "a denominator whenever there is a numerator",
             column="denominator",
         ),
-        "whole_count": Rule(
-            "A count must be a whole number.", "a whole number such as 543", column="value"
-        ),
+        "whole_count": Rule("A count must be a whole number.", "a whole number such as 543", column="value"),
         "proportion_range": Rule(
             "A proportion must be between 0 and 1.",
             "a fraction from 0 to 1 (write 0.743 for 74.3%)",
@@ -349,8 +358,7 @@ def _wide_rules(definitions: dict[str, IndicatorDef]) -> tuple[list[pa.Check], d
             "The value does not agree with numerator / denominator.",
             "value = numerator / denominator to the value's own rounding",
             column="value",
-            found=lambda r: f"value {r['value']}, numerator {r['numerator']}, "
-            f"denominator {r['denominator']}",
+            found=lambda r: f"value {r['value']}, numerator {r['numerator']}, denominator {r['denominator']}",
         ),
     }
     return checks, rules
@@ -365,8 +373,10 @@ def _register_schema(
         return not is_number(v) or float(v) >= 0
 
     def number_checks(column: str) -> list[pa.Check]:
-        return [text_check(is_number, f"{column}_is_number"),
-                text_check(not_negative, f"{column}_not_negative")]
+        return [
+            text_check(is_number, f"{column}_is_number"),
+            text_check(not_negative, f"{column}_not_negative"),
+        ]
 
     wide_checks, rules = _wide_rules(definitions)
     rules.update(NOT_BLANK_RULES)
@@ -399,9 +409,7 @@ def _register_schema(
                 object, text_check(lambda v: v in known, "indicator_known"), nullable=False
             ),
             "area": pa.Column(object, nullable=False),
-            "period": pa.Column(
-                object, text_check(is_fiscal_year, "period_is_fiscal_year"), nullable=False
-            ),
+            "period": pa.Column(object, text_check(is_fiscal_year, "period_is_fiscal_year"), nullable=False),
             "value": pa.Column(object, number_checks("value"), nullable=True),
             "numerator": pa.Column(object, number_checks("numerator"), nullable=True),
             "denominator": pa.Column(object, number_checks("denominator"), nullable=True),
@@ -503,10 +511,15 @@ class Register:
             return None
         r = hit.iloc[0]
         return RegisterRow(
-            indicator=r["indicator"], area=r["area"], period=r["period"],
-            value=float(r["value"]), numerator=_opt_float(r["numerator"]),
-            denominator=_opt_float(r["denominator"]), source=r["source"],
-            note=_opt(r["note"]), line=int(r["line"]),
+            indicator=r["indicator"],
+            area=r["area"],
+            period=r["period"],
+            value=float(r["value"]),
+            numerator=_opt_float(r["numerator"]),
+            denominator=_opt_float(r["denominator"]),
+            source=r["source"],
+            note=_opt(r["note"]),
+            line=int(r["line"]),
         )
 
     def value(self, indicator: str, area: str, period: str) -> float | None:
@@ -559,12 +572,17 @@ def check_periods(register: Register, year: str) -> list[Problem]:
     periods are allowed, since some figures are only ratified years later.
     """
     if not is_fiscal_year(year):
-        raise InputError("year", "The year is not a fiscal year.", expected="like 2018-19",
-                         found=repr(year))
+        raise InputError("year", "The year is not a fiscal year.", expected="like 2018-19", found=repr(year))
     d = register.data
     late = d[d["period"].map(start_of) > start_of(year)]
     return [
-        Problem(register.csv_file, f"The period is after the year being built ({year}).",
-                int(r["line"]), "period", f"{year} or earlier", r["period"])
+        Problem(
+            register.csv_file,
+            f"The period is after the year being built ({year}).",
+            int(r["line"]),
+            "period",
+            f"{year} or earlier",
+            r["period"],
+        )
         for _, r in late.iterrows()
     ]

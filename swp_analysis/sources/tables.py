@@ -105,9 +105,7 @@ def read_csv_text(
             found=f"byte 0x{raw[offset]:02x}",
         ) from exc
     if not text.strip():
-        raise InputError(
-            path, "The file is empty.", row=1, expected=f"a header line: {','.join(columns)}"
-        )
+        raise InputError(path, "The file is empty.", row=1, expected=f"a header line: {','.join(columns)}")
 
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -116,20 +114,38 @@ def read_csv_text(
     for name in header:
         if name in seen:
             problems.append(
-                Problem(path, "A column name is repeated in the header.", 1, name,
-                        expected="each column once", found=f"'{name}' twice")
+                Problem(
+                    path,
+                    "A column name is repeated in the header.",
+                    1,
+                    name,
+                    expected="each column once",
+                    found=f"'{name}' twice",
+                )
             )
         seen.add(name)
         if name not in columns:
             problems.append(
-                Problem(path, "The header names a column this file does not have.", 1, name,
-                        expected=f"only these columns: {', '.join(columns)}", found=f"'{name}'")
+                Problem(
+                    path,
+                    "The header names a column this file does not have.",
+                    1,
+                    name,
+                    expected=f"only these columns: {', '.join(columns)}",
+                    found=f"'{name}'",
+                )
             )
     missing = [c for c in required if c not in header]
     for name in missing:
         problems.append(
-            Problem(path, "A required column is missing from the header.", 1, name,
-                    expected=f"a column named '{name}'", found=",".join(header))
+            Problem(
+                path,
+                "A required column is missing from the header.",
+                1,
+                name,
+                expected=f"a column named '{name}'",
+                found=",".join(header),
+            )
         )
     if missing:
         raise ValidationFailed(problems)
@@ -144,10 +160,15 @@ def read_csv_text(
             continue  # blank lines are harmless
         if len(fields) != len(header):
             problems.append(
-                Problem(path, "This line has the wrong number of fields.", start, None,
-                        expected=f"{len(header)} fields, as in the header (text holding a "
-                        "comma must be in double quotes)",
-                        found=f"{len(fields)} fields")
+                Problem(
+                    path,
+                    "This line has the wrong number of fields.",
+                    start,
+                    None,
+                    expected=f"{len(header)} fields, as in the header (text holding a "
+                    "comma must be in double quotes)",
+                    found=f"{len(fields)} fields",
+                )
             )
             continue
         record = dict(zip(header, fields, strict=True))
@@ -283,7 +304,8 @@ _POPULATION_SCHEMA = pa.DataFrameSchema(
     {
         "area": pa.Column(object, nullable=False),
         "year": pa.Column(
-            object, text_check(lambda v: bool(re.fullmatch(r"\d{4}", v)), "year_is_mid_year"),
+            object,
+            text_check(lambda v: bool(re.fullmatch(r"\d{4}", v)), "year_is_mid_year"),
             nullable=False,
         ),
         "population": pa.Column(
@@ -337,10 +359,7 @@ def population_for(population: pd.DataFrame, area: str, fiscal_year: str) -> int
     if rows.empty:
         areas = sorted(population["area"].unique())
         years = sorted(population.loc[population["area"] == area, "year"].unique())
-        found = (
-            f"mid-years {', '.join(map(str, years))} for {area}" if years
-            else f"areas {', '.join(areas)}"
-        )
+        found = f"mid-years {', '.join(map(str, years))} for {area}" if years else f"areas {', '.join(areas)}"
         raise InputError(
             population.attrs.get("path", "population.csv"),
             f"No population for {area} in mid-{year}, needed for {fiscal_year}.",
@@ -357,9 +376,7 @@ def population_for(population: pd.DataFrame, area: str, fiscal_year: str) -> int
 
 _EXPENDITURE_RULES = {
     **NOT_BLANK_RULES,
-    "fiscal_year": Rule(
-        "The fiscal year is not written as a fiscal year.", "a fiscal year such as 2018-19"
-    ),
+    "fiscal_year": Rule("The fiscal year is not written as a fiscal year.", "a fiscal year such as 2018-19"),
     "amount_is_number": Rule(
         "The amount is not a plain number.", "a number of pounds such as 25000 (no £ or commas)"
     ),
@@ -386,8 +403,7 @@ def read_expenditure(path: str | Path, priorities: Sequence[str] | None = None) 
         priority_checks.append(text_check(lambda v: v in allowed, "priority_known"))
     schema = pa.DataFrameSchema(
         {
-            "fiscal_year": pa.Column(object, text_check(is_fiscal_year, "fiscal_year"),
-                                     nullable=False),
+            "fiscal_year": pa.Column(object, text_check(is_fiscal_year, "fiscal_year"), nullable=False),
             "priority": pa.Column(object, priority_checks, nullable=False),
             "item": pa.Column(object, nullable=False),
             "provider": pa.Column(object, nullable=True),
@@ -396,15 +412,15 @@ def read_expenditure(path: str | Path, priorities: Sequence[str] | None = None) 
                 object,
                 [
                     text_check(is_number, "amount_is_number"),
-                    text_check(lambda v: not is_number(v) or float(v) >= 0,
-                               "amount_not_negative"),
+                    text_check(lambda v: not is_number(v) or float(v) >= 0, "amount_not_negative"),
                 ],
                 nullable=False,
             ),
         }
     )
-    frame, problems = read_csv_text(path, EXPENDITURE_COLUMNS,
-                                    required=["fiscal_year", "priority", "item", "amount_gbp"])
+    frame, problems = read_csv_text(
+        path, EXPENDITURE_COLUMNS, required=["fiscal_year", "priority", "item", "amount_gbp"]
+    )
     problems += validate_lazily(schema, frame, path, rules)
     if problems:
         raise ValidationFailed(sorted(problems, key=lambda p: p.row or 0))

@@ -65,175 +65,489 @@ class Case:
 
 CASES: list[Case] = [
     # ---- police.uk street files ---------------------------------------------------------------
-    Case("police-header-misspelled.csv", P0418, line=1, marker="Crime Type",
-         expect=("does not have the police.uk street-level header",
-                 "found 12 columns", "Crime Type", "column 'Crime Type'")),
-    Case("police-header-reordered.csv", P0418, line=1, marker="Latitude,Longitude",
-         expect=("different order", "Expected the 12 columns Crime ID, Month, Reported by, "
-                 "Falls within, Longitude, Latitude", "Falls within, Latitude, Longitude")),
-    Case("police-2011-schema.csv", "police/2011-01/2011-01-west-midlands-street.csv", line=1,
-         marker="Easting,Northing",
-         expect=("pre-2013 eight-column", "found 8 columns Month, Reported by, Falls within, "
-                 "Easting, Northing")),
-    Case("police-truncated.csv", P0418, line=7, marker="0105,2018-04,West Midlands Police",
-         expect=("wrong number of fields", "Expected 12 fields", "found 5")),
-    Case("police-too-many-fields.csv", P0418, line=4, marker="Parking Area, Whitmore Reans",
-         expect=("wrong number of fields", "Expected 12 fields", "found 13")),
-    Case("police-not-utf8.csv", P0418, line=3, marker=b"Caf\xe9 Row",
-         expect=("column 'Location'", "not UTF-8", r"found the byte(s) b'\xe9'")),
+    Case(
+        "police-header-misspelled.csv",
+        P0418,
+        line=1,
+        marker="Crime Type",
+        expect=(
+            "does not have the police.uk street-level header",
+            "found 12 columns",
+            "Crime Type",
+            "column 'Crime Type'",
+        ),
+    ),
+    Case(
+        "police-header-reordered.csv",
+        P0418,
+        line=1,
+        marker="Latitude,Longitude",
+        expect=(
+            "different order",
+            "Expected the 12 columns Crime ID, Month, Reported by, Falls within, Longitude, Latitude",
+            "Falls within, Latitude, Longitude",
+        ),
+    ),
+    Case(
+        "police-2011-schema.csv",
+        "police/2011-01/2011-01-west-midlands-street.csv",
+        line=1,
+        marker="Easting,Northing",
+        expect=(
+            "pre-2013 eight-column",
+            "found 8 columns Month, Reported by, Falls within, Easting, Northing",
+        ),
+    ),
+    Case(
+        "police-truncated.csv",
+        P0418,
+        line=7,
+        marker="0105,2018-04,West Midlands Police",
+        expect=("wrong number of fields", "Expected 12 fields", "found 5"),
+    ),
+    Case(
+        "police-too-many-fields.csv",
+        P0418,
+        line=4,
+        marker="Parking Area, Whitmore Reans",
+        expect=("wrong number of fields", "Expected 12 fields", "found 13"),
+    ),
+    Case(
+        "police-not-utf8.csv",
+        P0418,
+        line=3,
+        marker=b"Caf\xe9 Row",
+        expect=("column 'Location'", "not UTF-8", r"found the byte(s) b'\xe9'"),
+    ),
     Case("police-utf8-bom.csv", P0418, outcome=ACCEPTED, expect=()),
-    Case("police-month-mismatch.csv", P0418, line=6, marker="0104,2018-05,",
-         expect=("column 'Month'", "does not match the file name", "Expected '2018-04'",
-                 "found '2018-05'")),
-    Case("police-month-slash.csv", P0418, line=3, marker=",2018/04,",
-         expect=("column 'Month'", "does not match the file name", "found '2018/04'")),
+    Case(
+        "police-month-mismatch.csv",
+        P0418,
+        line=6,
+        marker="0104,2018-05,",
+        expect=("column 'Month'", "does not match the file name", "Expected '2018-04'", "found '2018-05'"),
+    ),
+    Case(
+        "police-month-slash.csv",
+        P0418,
+        line=3,
+        marker=",2018/04,",
+        expect=("column 'Month'", "does not match the file name", "found '2018/04'"),
+    ),
     Case("police-empty.csv", P0418, expect=("is empty", "found 0 bytes")),
-    Case("police-header-only.csv", P0418,
-         expect=("has a header but no rows", "Expected at least one row; found none")),
-    Case("police-zip-without-csv.zip", "police/2018-05.zip",
-         expect=("zip archive holding no police.uk street-level CSV",
-                 "found 2018-05/readme.txt, 2018-05/2018-05-west-midlands-street.xlsx")),
-    Case("police-duplicate-month.csv.gz", P0418 + ".gz",
-         expect=("second file for force 'west-midlands' and month 2018-04",
-                 f"raw/{P0418} is the first")),
-    Case("police-duplicate-month-flat.csv", "police/2018-04-west-midlands-street.csv",
-         expect=("second file for force 'west-midlands' and month 2018-04", f"raw/{P0418}")),
-    Case("police-misnamed.csv", "police/2018-04/west-midlands-april-2018.csv",
-         expect=("not named like a police.uk street-level file",
-                 "Expected YYYY-MM-<force>-street.csv", "found west-midlands-april-2018.csv")),
-    Case("police-crime-id-not-hex.csv", P0418, line=4, marker="1.23457E+63,",
-         expect=("column 'Crime ID'", "64", "found '1.23457E+63'")),
-    Case("police-longitude-not-number.csv", P0418, line=7, marker="-2.14002l,",
-         expect=("column 'Longitude'", "not a number", "found '-2.14002l'")),
-    Case("police-unknown-crime-type.csv", P0418, line=4, marker="Theft from a motor vehicle",
-         expect=("column 'Crime type'", "unknown crime type",
-                 "found 'Theft from a motor vehicle'")),
-    Case("police-blank-line.csv", P0418, line=4, marker="",
-         expect=("blank line among its rows", "found an empty line")),
-    Case("police-lsoa-code-malformed.csv", P0418, line=3, marker=",E1010521,",
-         expect=("column 'LSOA code'", "malformed LSOA code", "found 'E1010521'")),
-    Case("police-gzip-cut-short.csv.gz", "police/2018-05/2018-05-west-midlands-street.csv.gz",
-         expect=("not a readable gzip file",)),
+    Case(
+        "police-header-only.csv",
+        P0418,
+        expect=("has a header but no rows", "Expected at least one row; found none"),
+    ),
+    Case(
+        "police-zip-without-csv.zip",
+        "police/2018-05.zip",
+        expect=(
+            "zip archive holding no police.uk street-level CSV",
+            "found 2018-05/readme.txt, 2018-05/2018-05-west-midlands-street.xlsx",
+        ),
+    ),
+    Case(
+        "police-duplicate-month.csv.gz",
+        P0418 + ".gz",
+        expect=("second file for force 'west-midlands' and month 2018-04", f"raw/{P0418} is the first"),
+    ),
+    Case(
+        "police-duplicate-month-flat.csv",
+        "police/2018-04-west-midlands-street.csv",
+        expect=("second file for force 'west-midlands' and month 2018-04", f"raw/{P0418}"),
+    ),
+    Case(
+        "police-misnamed.csv",
+        "police/2018-04/west-midlands-april-2018.csv",
+        expect=(
+            "not named like a police.uk street-level file",
+            "Expected YYYY-MM-<force>-street.csv",
+            "found west-midlands-april-2018.csv",
+        ),
+    ),
+    Case(
+        "police-crime-id-not-hex.csv",
+        P0418,
+        line=4,
+        marker="1.23457E+63,",
+        expect=("column 'Crime ID'", "64", "found '1.23457E+63'"),
+    ),
+    Case(
+        "police-longitude-not-number.csv",
+        P0418,
+        line=7,
+        marker="-2.14002l,",
+        expect=("column 'Longitude'", "not a number", "found '-2.14002l'"),
+    ),
+    Case(
+        "police-unknown-crime-type.csv",
+        P0418,
+        line=4,
+        marker="Theft from a motor vehicle",
+        expect=("column 'Crime type'", "unknown crime type", "found 'Theft from a motor vehicle'"),
+    ),
+    Case(
+        "police-blank-line.csv",
+        P0418,
+        line=4,
+        marker="",
+        expect=("blank line among its rows", "found an empty line"),
+    ),
+    Case(
+        "police-lsoa-code-malformed.csv",
+        P0418,
+        line=3,
+        marker=",E1010521,",
+        expect=("column 'LSOA code'", "malformed LSOA code", "found 'E1010521'"),
+    ),
+    Case(
+        "police-gzip-cut-short.csv.gz",
+        "police/2018-05/2018-05-west-midlands-street.csv.gz",
+        expect=("not a readable gzip file",),
+    ),
     # ---- indicators.csv -----------------------------------------------------------------------
-    Case("indicators-unknown-id.csv", "indicators.csv", line=3, marker="dv_report,",
-         expect=("column 'indicator'", "not defined in indicators.yaml", "such as dv_reports",
-                 "found 'dv_report'")),
-    Case("indicators-non-numeric-value.csv", "indicators.csv", line=3, marker='"6,858"',
-         expect=("column 'value'", "not a number", "found '6,858'")),
-    Case("indicators-negative-count.csv", "indicators.csv", line=5, marker=",-543,",
-         expect=("column 'value'", "negative", "found '-543'")),
-    Case("indicators-numerator-above-denominator.csv", "indicators.csv", line=5,
-         marker=",0.743,978,727,",
-         expect=("column 'numerator'", "larger than the denominator",
-                 "found numerator 978, denominator 727")),
-    Case("indicators-period-after-year.csv", "indicators.csv", line=5, marker=",2019-20,",
-         expect=("column 'period'", "after the year being built (2018-19)",
-                 "Expected 2018-19 or earlier; found 2019-20")),
-    Case("indicators-duplicate-row.csv", "indicators.csv", line=4, marker=",6859,",
-         expect=("column 'indicator'", "appear on an earlier line",
-                 "found dv_reports, Wolverhampton, 2018-19 again")),
-    Case("indicators-missing-column.csv", "indicators.csv", line=1, marker="area,year,",
-         expect=("column 'period'", "required column is missing", "column 'year'",
-                 "names a column this file does not have")),
-    Case("indicators-period-slash.csv", "indicators.csv", line=2, marker=",2017/18,",
-         expect=("column 'period'", "not a fiscal year", "found '2017/18'")),
-    Case("indicators-too-many-fields.csv", "indicators.csv", line=4,
-         marker=",SWP Annual Report 2017-19, pp.8-9,",
-         expect=("wrong number of fields", "Expected 8 fields", "double quotes",
-                 "found 11 fields")),
-    Case("indicators-proportion-as-percent.csv", "indicators.csv", line=4, marker=",74.3,",
-         expect=("column 'value'", "between 0 and 1", "write 0.743 for 74.3%", "found '74.3'")),
-    Case("indicators-not-utf8.csv", "indicators.csv", line=3, marker=b"analyst\x92s",
-         expect=("column 'note'", "not UTF-8", "found byte 0x92")),
-    Case("indicators-header-only.csv", "indicators.csv", outcome=ACCEPTED,
-         expect=("warning:", "raw/indicators.csv", "column 'area'",
-                 "no figures for Wolverhampton", "found a header and no figures")),
+    Case(
+        "indicators-unknown-id.csv",
+        "indicators.csv",
+        line=3,
+        marker="dv_report,",
+        expect=(
+            "column 'indicator'",
+            "not defined in indicators.yaml",
+            "such as dv_reports",
+            "found 'dv_report'",
+        ),
+    ),
+    Case(
+        "indicators-non-numeric-value.csv",
+        "indicators.csv",
+        line=3,
+        marker='"6,858"',
+        expect=("column 'value'", "not a number", "found '6,858'"),
+    ),
+    Case(
+        "indicators-negative-count.csv",
+        "indicators.csv",
+        line=5,
+        marker=",-543,",
+        expect=("column 'value'", "negative", "found '-543'"),
+    ),
+    Case(
+        "indicators-numerator-above-denominator.csv",
+        "indicators.csv",
+        line=5,
+        marker=",0.743,978,727,",
+        expect=("column 'numerator'", "larger than the denominator", "found numerator 978, denominator 727"),
+    ),
+    Case(
+        "indicators-period-after-year.csv",
+        "indicators.csv",
+        line=5,
+        marker=",2019-20,",
+        expect=(
+            "column 'period'",
+            "after the year being built (2018-19)",
+            "Expected 2018-19 or earlier; found 2019-20",
+        ),
+    ),
+    Case(
+        "indicators-duplicate-row.csv",
+        "indicators.csv",
+        line=4,
+        marker=",6859,",
+        expect=(
+            "column 'indicator'",
+            "appear on an earlier line",
+            "found dv_reports, Wolverhampton, 2018-19 again",
+        ),
+    ),
+    Case(
+        "indicators-missing-column.csv",
+        "indicators.csv",
+        line=1,
+        marker="area,year,",
+        expect=(
+            "column 'period'",
+            "required column is missing",
+            "column 'year'",
+            "names a column this file does not have",
+        ),
+    ),
+    Case(
+        "indicators-period-slash.csv",
+        "indicators.csv",
+        line=2,
+        marker=",2017/18,",
+        expect=("column 'period'", "not a fiscal year", "found '2017/18'"),
+    ),
+    Case(
+        "indicators-too-many-fields.csv",
+        "indicators.csv",
+        line=4,
+        marker=",SWP Annual Report 2017-19, pp.8-9,",
+        expect=("wrong number of fields", "Expected 8 fields", "double quotes", "found 11 fields"),
+    ),
+    Case(
+        "indicators-proportion-as-percent.csv",
+        "indicators.csv",
+        line=4,
+        marker=",74.3,",
+        expect=("column 'value'", "between 0 and 1", "write 0.743 for 74.3%", "found '74.3'"),
+    ),
+    Case(
+        "indicators-not-utf8.csv",
+        "indicators.csv",
+        line=3,
+        marker=b"analyst\x92s",
+        expect=("column 'note'", "not UTF-8", "found byte 0x92"),
+    ),
+    Case(
+        "indicators-header-only.csv",
+        "indicators.csv",
+        outcome=ACCEPTED,
+        expect=(
+            "warning:",
+            "raw/indicators.csv",
+            "column 'area'",
+            "no figures for Wolverhampton",
+            "found a header and no figures",
+        ),
+    ),
     Case("indicators-excel-csv-utf8.csv", "indicators.csv", outcome=ACCEPTED, expect=()),
     # ---- indicators.yaml ----------------------------------------------------------------------
-    Case("indicators-malformed.yaml", "indicators.yaml", line=6,
-         marker="title: Reports of domestic abuse: police",
-         expect=("not valid YAML", "mapping values are not allowed here",
-                 "column 'character 37'", "quote text containing ': '",
-                 "found 'title: Reports of domestic abuse: police and partners'")),
-    Case("indicators-unknown-unit.yaml", "indicators.yaml", line=14, marker="unit: percent",
-         expect=("column 'unit'", "'count', 'proportion', 'rate' or 'gbp'",
-                 "found 'percent'")),
-    Case("indicators-duplicate-id.yaml", "indicators.yaml", line=17, marker="- id: dv_reports",
-         expect=("column 'id'", "defined twice", "found 'dv_reports' again")),
-    Case("indicators-proportion-target-as-percent.yaml", "indicators.yaml", line=9,
-         marker="target: {kind: baseline, value: 70,",
-         expect=("column 'target'", "fraction from 0 to 1 (write 0.7 for 70%)",
-                 "'value': 70")),
+    Case(
+        "indicators-malformed.yaml",
+        "indicators.yaml",
+        line=6,
+        marker="title: Reports of domestic abuse: police",
+        expect=(
+            "not valid YAML",
+            "mapping values are not allowed here",
+            "column 'character 37'",
+            "quote text containing ': '",
+            "found 'title: Reports of domestic abuse: police and partners'",
+        ),
+    ),
+    Case(
+        "indicators-unknown-unit.yaml",
+        "indicators.yaml",
+        line=14,
+        marker="unit: percent",
+        expect=("column 'unit'", "'count', 'proportion', 'rate' or 'gbp'", "found 'percent'"),
+    ),
+    Case(
+        "indicators-duplicate-id.yaml",
+        "indicators.yaml",
+        line=17,
+        marker="- id: dv_reports",
+        expect=("column 'id'", "defined twice", "found 'dv_reports' again"),
+    ),
+    Case(
+        "indicators-proportion-target-as-percent.yaml",
+        "indicators.yaml",
+        line=9,
+        marker="target: {kind: baseline, value: 70,",
+        expect=("column 'target'", "fraction from 0 to 1 (write 0.7 for 70%)", "'value': 70"),
+    ),
     # ---- population.csv -----------------------------------------------------------------------
-    Case("population-zero.csv", "population.csv", line=5, marker="Wolverhampton,2018,0,",
-         expect=("column 'population'", "more than zero", "found '0'")),
-    Case("population-missing-area.csv", "population.csv",
-         expect=("column 'year'", "No population for Wolverhampton in mid-2017, needed for "
-                 "2017-18", "mid-2018, needed for 2018-19", "found areas Dudley, Walsall")),
-    Case("population-thousands-separator.csv", "population.csv", line=3, marker='"260,648"',
-         expect=("column 'population'", "not a whole number", "found '260,648'")),
-    Case("population-fiscal-year.csv", "population.csv", line=2, marker=",2017-18,",
-         expect=("column 'year'", "not a mid-year", "found '2017-18'")),
+    Case(
+        "population-zero.csv",
+        "population.csv",
+        line=5,
+        marker="Wolverhampton,2018,0,",
+        expect=("column 'population'", "more than zero", "found '0'"),
+    ),
+    Case(
+        "population-missing-area.csv",
+        "population.csv",
+        expect=(
+            "column 'year'",
+            "No population for Wolverhampton in mid-2017, needed for 2017-18",
+            "mid-2018, needed for 2018-19",
+            "found areas Dudley, Walsall",
+        ),
+    ),
+    Case(
+        "population-thousands-separator.csv",
+        "population.csv",
+        line=3,
+        marker='"260,648"',
+        expect=("column 'population'", "not a whole number", "found '260,648'"),
+    ),
+    Case(
+        "population-fiscal-year.csv",
+        "population.csv",
+        line=2,
+        marker=",2017-18,",
+        expect=("column 'year'", "not a mid-year", "found '2017-18'"),
+    ),
     # ---- expenditure.csv ----------------------------------------------------------------------
-    Case("expenditure-pound-sign.csv", "expenditure.csv", line=3, marker='"£1,000"',
-         expect=("column 'amount_gbp'", "not a plain number", "found '£1,000'")),
-    Case("expenditure-unknown-priority.csv", "expenditure.csv", line=3,
-         marker=",Reducing Re-offending,",
-         expect=("column 'priority'", "not one of the report's priorities",
-                 "Reducing Reoffending, Reducing Victimisation",
-                 "found 'Reducing Re-offending'")),
-    Case("expenditure-not-utf8.csv", "expenditure.csv", line=3, marker=b"(\xa35 a head)",
-         expect=("column 'item'", "not UTF-8", "found byte 0xa3")),
-    Case("expenditure-negative-amount.csv", "expenditure.csv", line=3, marker=",-4500",
-         expect=("column 'amount_gbp'", "negative", "found '-4500'")),
+    Case(
+        "expenditure-pound-sign.csv",
+        "expenditure.csv",
+        line=3,
+        marker='"£1,000"',
+        expect=("column 'amount_gbp'", "not a plain number", "found '£1,000'"),
+    ),
+    Case(
+        "expenditure-unknown-priority.csv",
+        "expenditure.csv",
+        line=3,
+        marker=",Reducing Re-offending,",
+        expect=(
+            "column 'priority'",
+            "not one of the report's priorities",
+            "Reducing Reoffending, Reducing Victimisation",
+            "found 'Reducing Re-offending'",
+        ),
+    ),
+    Case(
+        "expenditure-not-utf8.csv",
+        "expenditure.csv",
+        line=3,
+        marker=b"(\xa35 a head)",
+        expect=("column 'item'", "not UTF-8", "found byte 0xa3"),
+    ),
+    Case(
+        "expenditure-negative-amount.csv",
+        "expenditure.csv",
+        line=3,
+        marker=",-4500",
+        expect=("column 'amount_gbp'", "negative", "found '-4500'"),
+    ),
     # ---- report/<year>/report.yaml ------------------------------------------------------------
-    Case("report-malformed.yaml", f"{REPORT}/report.yaml", line=6, marker="   short_name: SWP",
-         expect=("not valid YAML", "column 'character 14'", "found 'short_name: SWP'")),
-    Case("report-rating-unknown.yaml", f"{REPORT}/report.yaml", line=39,
-         marker="rating: Partially complete",
-         expect=("column 'rating'", "not a delivery rating", "Use one of 'Complete'",
-                 "Found 'Partially complete'")),
-    Case("report-rating-not-in-key.yaml", f"{REPORT}/report.yaml", line=38,
-         marker="rating: On target for delivery",
-         expect=("column 'rating'", "not in the report's key",
-                 "Expected one of: Complete; More work needed to meet objectives",
-                 "found On target for delivery")),
-    Case("report-missing-narrative.yaml", f"{REPORT}/report.yaml", line=9,
-         marker="introduction: intro.md",
-         expect=("column 'introduction'", "does not exist", f"{REPORT}/intro.md",
-                 "found no such file")),
-    Case("report-year-mismatch.yaml", f"{REPORT}/report.yaml", line=2, marker="year: 2019-20",
-         expect=("column 'year'", "does not match its folder",
-                 "Expected 2018-19; found 2019-20")),
-    Case("report-unknown-indicator.yaml", f"{REPORT}/report.yaml", line=41,
-         marker="marac_case]",
-         expect=("column 'indicators'", "not defined in indicators.yaml", "found marac_case")),
-    Case("report-repeated-key.yaml", f"{REPORT}/report.yaml", line=29,
-         marker="rating: Complete",
-         expect=("column 'rating'", "key is repeated", "found 'rating' again")),
-    Case("report-unknown-field.yaml", f"{REPORT}/report.yaml", line=40, marker="comentary:",
-         expect=("column 'comentary'", "check the spelling", "commentary: Field required")),
+    Case(
+        "report-malformed.yaml",
+        f"{REPORT}/report.yaml",
+        line=6,
+        marker="   short_name: SWP",
+        expect=("not valid YAML", "column 'character 14'", "found 'short_name: SWP'"),
+    ),
+    Case(
+        "report-rating-unknown.yaml",
+        f"{REPORT}/report.yaml",
+        line=39,
+        marker="rating: Partially complete",
+        expect=(
+            "column 'rating'",
+            "not a delivery rating",
+            "Use one of 'Complete'",
+            "Found 'Partially complete'",
+        ),
+    ),
+    Case(
+        "report-rating-not-in-key.yaml",
+        f"{REPORT}/report.yaml",
+        line=38,
+        marker="rating: On target for delivery",
+        expect=(
+            "column 'rating'",
+            "not in the report's key",
+            "Expected one of: Complete; More work needed to meet objectives",
+            "found On target for delivery",
+        ),
+    ),
+    Case(
+        "report-missing-narrative.yaml",
+        f"{REPORT}/report.yaml",
+        line=9,
+        marker="introduction: intro.md",
+        expect=("column 'introduction'", "does not exist", f"{REPORT}/intro.md", "found no such file"),
+    ),
+    Case(
+        "report-year-mismatch.yaml",
+        f"{REPORT}/report.yaml",
+        line=2,
+        marker="year: 2019-20",
+        expect=("column 'year'", "does not match its folder", "Expected 2018-19; found 2019-20"),
+    ),
+    Case(
+        "report-unknown-indicator.yaml",
+        f"{REPORT}/report.yaml",
+        line=41,
+        marker="marac_case]",
+        expect=("column 'indicators'", "not defined in indicators.yaml", "found marac_case"),
+    ),
+    Case(
+        "report-repeated-key.yaml",
+        f"{REPORT}/report.yaml",
+        line=29,
+        marker="rating: Complete",
+        expect=("column 'rating'", "key is repeated", "found 'rating' again"),
+    ),
+    Case(
+        "report-unknown-field.yaml",
+        f"{REPORT}/report.yaml",
+        line=40,
+        marker="comentary:",
+        expect=("column 'comentary'", "check the spelling", "commentary: Field required"),
+    ),
     # ---- narrative Markdown -------------------------------------------------------------------
-    Case("narrative-unknown-placeholder.md", NARRATIVE, line=3, marker="marac_cases.chnage",
-         expect=("column 'placeholder'", "unknown metric 'marac_cases.chnage'",
-                 "such as marac_cases.change", "found marac_cases.chnage")),
-    Case("narrative-placeholder-unclosed.md", NARRATIVE, line=2,
-         marker="{{ gp_staff_trained.value } GP",
-         expect=("placeholder is written wrongly", "unexpected '}'",
-                 "found '- Training delivered to nearly **{{ gp_staff_trained.value } GP")),
-    Case("narrative-not-utf8.md", NARRATIVE, line=3, marker=b"MARAC\x92s",
-         expect=("not UTF-8", "column 'character 12'", "found byte 0x92")),
-    Case("narrative-typed-number.md", NARRATIVE, outcome=ACCEPTED,
-         expect=("warning:", f"raw/{NARRATIVE}, line 3, column 'character 3'",
-                 "The number 543 is typed into the narrative", "{{ marac_cases.value }}")),
+    Case(
+        "narrative-unknown-placeholder.md",
+        NARRATIVE,
+        line=3,
+        marker="marac_cases.chnage",
+        expect=(
+            "column 'placeholder'",
+            "unknown metric 'marac_cases.chnage'",
+            "such as marac_cases.change",
+            "found marac_cases.chnage",
+        ),
+    ),
+    Case(
+        "narrative-placeholder-unclosed.md",
+        NARRATIVE,
+        line=2,
+        marker="{{ gp_staff_trained.value } GP",
+        expect=(
+            "placeholder is written wrongly",
+            "unexpected '}'",
+            "found '- Training delivered to nearly **{{ gp_staff_trained.value } GP",
+        ),
+    ),
+    Case(
+        "narrative-not-utf8.md",
+        NARRATIVE,
+        line=3,
+        marker=b"MARAC\x92s",
+        expect=("not UTF-8", "column 'character 12'", "found byte 0x92"),
+    ),
+    Case(
+        "narrative-typed-number.md",
+        NARRATIVE,
+        outcome=ACCEPTED,
+        expect=(
+            "warning:",
+            f"raw/{NARRATIVE}, line 3, column 'character 3'",
+            "The number 543 is typed into the narrative",
+            "{{ marac_cases.value }}",
+        ),
+    ),
     # ---- report/<year>/claims.csv -------------------------------------------------------------
-    Case("claims-unknown-measure.csv", f"{REPORT}/claims.csv", line=3, marker=",percent,",
-         expect=("column 'measure'", "not one the check knows", "found 'percent'")),
-    Case("claims-stated-with-percent.csv", f"{REPORT}/claims.csv", line=3, marker=",4.7%,",
-         expect=("column 'stated'", "not a plain number", "found '4.7%'")),
-    Case("claims-unknown-indicator.csv", f"{REPORT}/claims.csv", line=3,
-         marker=",marac_case,",
-         expect=("column 'indicator'", "not defined in indicators.yaml", "found marac_case")),
+    Case(
+        "claims-unknown-measure.csv",
+        f"{REPORT}/claims.csv",
+        line=3,
+        marker=",percent,",
+        expect=("column 'measure'", "not one the check knows", "found 'percent'"),
+    ),
+    Case(
+        "claims-stated-with-percent.csv",
+        f"{REPORT}/claims.csv",
+        line=3,
+        marker=",4.7%,",
+        expect=("column 'stated'", "not a plain number", "found '4.7%'"),
+    ),
+    Case(
+        "claims-unknown-indicator.csv",
+        f"{REPORT}/claims.csv",
+        line=3,
+        marker=",marac_case,",
+        expect=("column 'indicator'", "not defined in indicators.yaml", "found marac_case"),
+    ),
 ]
 
 # Used by the several-problems test, not on their own.
@@ -332,9 +646,9 @@ def _problem_lines(err: str) -> list[str]:
 
 def _params() -> list:
     return [
-        pytest.param(case, id=case.id,
-                     marks=[pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail
-                     else [])
+        pytest.param(
+            case, id=case.id, marks=[pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
+        )
         for case in CASES
     ]
 
@@ -389,8 +703,7 @@ def test_corpus_table_matches_the_files():
             assert text == b"", f"{case.file} line {case.line} is not blank: {text!r}"
 
 
-def test_police_file_with_a_byte_order_mark_is_read_in_full(data_dir, tmp_path, capsys,
-                                                              no_notebooks):
+def test_police_file_with_a_byte_order_mark_is_read_in_full(data_dir, tmp_path, capsys, no_notebooks):
     """A BOM (Excel's "CSV UTF-8") is stripped: every one of the file's six rows is read."""
     _place("police-utf8-bom.csv", data_dir, P0418)
     code, _, _ = _swp(capsys, *_build_args(data_dir, tmp_path / "reports"))
@@ -424,8 +737,9 @@ def test_every_problem_is_reported_in_one_run(data_dir, tmp_path, capsys, no_not
     ]
     assert len(problems) == len(expected)
     for file, line, column, found in expected:
-        assert any(f"{file}, line {line}, column '{column}'" in p and found in p
-                   for p in problems), f"{file} line {line} not reported:\n{err}"
+        assert any(f"{file}, line {line}, column '{column}'" in p and found in p for p in problems), (
+            f"{file} line {line} not reported:\n{err}"
+        )
 
     code, vout, verr = _swp(capsys, "validate", "--data-dir", str(data_dir))
     assert code == 1
@@ -439,9 +753,7 @@ def test_debug_lets_the_exception_propagate(data_dir, tmp_path, capsys, no_noteb
     with pytest.raises(ValidationFailed) as info:
         cli.main(_build_args(data_dir, tmp_path / "reports", "--debug"))
     assert isinstance(info.value, SwpError)
-    assert [(p.row, p.column, p.found) for p in info.value.problems] == [
-        (3, "indicator", "'dv_report'")
-    ]
+    assert [(p.row, p.column, p.found) for p in info.value.problems] == [(3, "indicator", "'dv_report'")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,8 +761,7 @@ def test_debug_lets_the_exception_propagate(data_dir, tmp_path, capsys, no_noteb
 # --------------------------------------------------------------------------------------------
 
 
-def test_missing_month_is_a_warning_not_a_failure(full_years_base, tmp_path, capsys,
-                                                  no_notebooks):
+def test_missing_month_is_a_warning_not_a_failure(full_years_base, tmp_path, capsys, no_notebooks):
     """June 2018 has no police file: the build goes on and its output names the month."""
     data = _copy(full_years_base, tmp_path / "data")
     code, out, err = _swp(capsys, *_build_args(data, tmp_path / "reports"))
@@ -478,8 +789,7 @@ def test_a_whole_year_without_police_data_is_an_error(tmp_path, capsys, no_noteb
 
 
 @pytest.mark.slow
-def test_missing_month_build_succeeds_and_the_report_names_the_month(full_years_base,
-                                                                     tmp_path, capsys):
+def test_missing_month_build_succeeds_and_the_report_names_the_month(full_years_base, tmp_path, capsys):
     """The full build: exit 0, the warning in the build output, the month in the HTML's data
     quality section."""
     data = _copy(full_years_base, tmp_path / "data")

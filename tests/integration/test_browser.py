@@ -22,9 +22,15 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "reports" / "test-artifacts"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 DEFAULT_ALT = "No description has been provided for this image"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-default-apps", "--disable-extensions",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 
 
@@ -34,8 +40,10 @@ def browser():
 
     exe = find_chromium()
     if exe is None:
-        pytest.fail("chromium is not installed: run `swp doctor --install-browser` (the README's "
-                    "test command does). Browser tests never pass without a browser.")
+        pytest.fail(
+            "chromium is not installed: run `swp doctor --install-browser` (the README's "
+            "test command does). Browser tests never pass without a browser."
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -51,8 +59,9 @@ def report_url(built) -> str:
 
 def _open(browser, url: str, width: int, height: int = 900):
     """A page with every request outside the report file recorded and blocked."""
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  java_script_enabled=True, offline=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, java_script_enabled=True, offline=True
+    )
     page = context.new_page()
     attempted: list[str] = []
 
@@ -65,8 +74,10 @@ def _open(browser, url: str, width: int, height: int = 900):
             route.abort()
 
     page.route("**/*", guard)
-    page.on("request", lambda req: None if req.url in (url,) or req.url.startswith("data:")
-            else attempted.append(req.url))
+    page.on(
+        "request",
+        lambda req: None if req.url in (url,) or req.url.startswith("data:") else attempted.append(req.url),
+    )
     page.goto(url, wait_until="load")
     return context, page, attempted
 
@@ -83,19 +94,32 @@ def test_axe_finds_no_wcag_22_aa_violations(browser, report_url):
     from axe_playwright_python.sync_playwright import Axe
 
     context, page, _ = _open(browser, report_url, 1280)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                       "resultTypes": ["violations", "passes", "incomplete",
-                                                       "inapplicable"]})
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations", "passes", "incomplete", "inapplicable"],
+        },
+    )
     response = results.response
-    checked = {r["id"] for key in ("passes", "violations", "incomplete", "inapplicable")
-               for r in response.get(key, [])}
-    (ARTIFACTS / "axe-results.json").write_text(json.dumps({
-        "rules_checked": len(checked),
-        "rules_applied": len({r["id"] for k in ("passes", "violations", "incomplete")
-                              for r in response.get(k, [])}),
-        "violations": response.get("violations", []),
-        "incomplete": [r["id"] for r in response.get("incomplete", [])],
-    }, indent=1))
+    checked = {
+        r["id"]
+        for key in ("passes", "violations", "incomplete", "inapplicable")
+        for r in response.get(key, [])
+    }
+    (ARTIFACTS / "axe-results.json").write_text(
+        json.dumps(
+            {
+                "rules_checked": len(checked),
+                "rules_applied": len(
+                    {r["id"] for k in ("passes", "violations", "incomplete") for r in response.get(k, [])}
+                ),
+                "violations": response.get("violations", []),
+                "incomplete": [r["id"] for r in response.get("incomplete", [])],
+            },
+            indent=1,
+        )
+    )
     context.close()
     assert len(checked) > 50, "axe ran too few rules to mean anything"
     assert results.violations_count == 0, results.generate_report()
@@ -121,8 +145,7 @@ def test_readable_at_320px_without_horizontal_scrolling(browser, report_url):
 def test_contents_links_reach_their_sections(browser, report_url):
     context, page, _ = _open(browser, report_url, 1280)
     hrefs = page.eval_on_selector_all("nav.contents a", "els => els.map(e => e.getAttribute('href'))")
-    missing = [h for h in hrefs
-               if page.evaluate("id => document.getElementById(id) === null", h[1:])]
+    missing = [h for h in hrefs if page.evaluate("id => document.getElementById(id) === null", h[1:])]
     n_sections = page.locator("main h2").count()
     context.close()
     assert len(hrefs) == n_sections >= 15

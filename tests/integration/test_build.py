@@ -84,7 +84,7 @@ def test_html_has_no_code_no_prompts_and_one_h1(built):
     html = result.html.read_text(encoding="utf-8")
     parsed = _parse(html)
     assert [h for h in parsed.headings if h[0] == "h1"].__len__() == 1
-    body = html[html.index("<body"):]
+    body = html[html.index("<body") :]
     assert 'class="jp-InputArea-editor' not in body and 'class="highlight' not in body
     assert "In&nbsp;[" not in body and "Out[" not in body
     assert "report.load(" not in body and "import " not in body
@@ -99,8 +99,11 @@ def test_executed_notebooks_are_kept(built):
 
 def _register(sample_dir: Path) -> dict[tuple[str, str], float]:
     with open(sample_dir / "raw" / "indicators.csv", newline="", encoding="utf-8") as f:
-        return {(r["indicator"], r["period"]): float(r["value"]) for r in csv.DictReader(f)
-                if r["area"] == "Wolverhampton"}
+        return {
+            (r["indicator"], r["period"]): float(r["value"])
+            for r in csv.DictReader(f)
+            if r["area"] == "Wolverhampton"
+        }
 
 
 def _outputs_text(nb_path: Path) -> str:
@@ -155,9 +158,20 @@ def test_cli_build_runs_in_fresh_interpreter(built, sample_dir, tmp_path):
     """The console entry point works end to end (reusing the notebook cache of the session)."""
     _, reports, _ = built
     out = subprocess.run(
-        [sys.executable, "-m", "swp_analysis.cli", "build", "--data-dir", str(sample_dir),
-         "--reports-dir", str(reports)],
-        capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "swp_analysis.cli",
+            "build",
+            "--data-dir",
+            str(sample_dir),
+            "--reports-dir",
+            str(reports),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr
     assert "annual-summary.html" in out.stdout
 
@@ -167,8 +181,12 @@ def test_violence_and_statutory_notebooks_show_register_figures(built, sample_di
     reg = _register(sample_dir)
     nbs = result.html.parent / "notebooks"
     vp = _outputs_text(nbs / "30_violence_prevention.ipynb")
-    for key in ("music_project_sessions", "music_project_hours", "peer_mentoring_schools",
-                "violent_offender_orders"):
+    for key in (
+        "music_project_sessions",
+        "music_project_hours",
+        "peer_mentoring_schools",
+        "violent_offender_orders",
+    ):
         assert f"{reg[(key, '2018-19')]:,.0f}" in vp, key
     assert "Not on track for delivery" in vp  # the perpetrator programme's red rating
     sf = _outputs_text(nbs / "40_statutory_functions.ipynb")
@@ -207,10 +225,15 @@ def test_notebook_runs_on_its_defaults_from_any_folder(sample_dir, tmp_path, mon
 
     monkeypatch.setenv("SWP_DATA_DIR", str(sample_dir))
     out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(pipeline.notebooks_dir() / "40_statutory_functions.ipynb"),
-                        str(out), kernel_name="python3", language="python",
-                        progress_bar=False, cwd=str(tmp_path),
-                        kernel_manager_class=pipeline._interpreter_kernel_manager())
+    pm.execute_notebook(
+        str(pipeline.notebooks_dir() / "40_statutory_functions.ipynb"),
+        str(out),
+        kernel_name="python3",
+        language="python",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        kernel_manager_class=pipeline._interpreter_kernel_manager(),
+    )
     assert "PACT" in _outputs_text(out)
 
 
@@ -235,9 +258,12 @@ def test_editing_one_notebook_reexecutes_only_that_notebook(built, sample_dir, t
     nbformat.write(nb, str(path))
     private = tmp_path / "reports"  # the session's cache, but not its published report
     shutil.copytree(reports / ".cache", private / ".cache")
-    result = pipeline.build("2018-19", "Wolverhampton", sample_dir, private, notebooks=notebooks,
-                            say=lambda _m: None)
+    result = pipeline.build(
+        "2018-19", "Wolverhampton", sample_dir, private, notebooks=notebooks, say=lambda _m: None
+    )
     executed = [e.name for e in result.executed if not e.cached]
     assert executed == ["40_statutory_functions"]
-    assert "An analyst&#39;s extra note." in result.html.read_text() or \
-        "An analyst's extra note." in result.html.read_text()
+    assert (
+        "An analyst&#39;s extra note." in result.html.read_text()
+        or "An analyst's extra note." in result.html.read_text()
+    )

@@ -16,19 +16,31 @@ def test_kernel_is_this_interpreter_even_with_a_stale_python3_kernelspec(tmp_pat
     for name in ("python3", "swp-analysis"):
         spec = stale / "kernels" / name
         spec.mkdir(parents=True)
-        (spec / "kernel.json").write_text(json.dumps({
-            "argv": ["/nonexistent/bin/python3", "-m", "ipykernel_launcher", "-f",
-                     "{connection_file}"],
-            "display_name": "stale", "language": "python"}))
+        (spec / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": [
+                        "/nonexistent/bin/python3",
+                        "-m",
+                        "ipykernel_launcher",
+                        "-f",
+                        "{connection_file}",
+                    ],
+                    "display_name": "stale",
+                    "language": "python",
+                }
+            )
+        )
     monkeypatch.setenv("JUPYTER_PATH", str(stale))
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(stale))
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import sys; print(sys.executable)"),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("import sys; print(sys.executable)"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     source, output = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
     nbformat.write(nb, str(source))
 

@@ -20,7 +20,7 @@ from swp_analysis.errors import BuildFailed, SwpError
 pytestmark = pytest.mark.slow
 
 FIXED_TIME = dt.datetime(2019, 6, 30, 12, 0, tzinfo=dt.UTC)
-PAYLOADS = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>']
+PAYLOADS = ['<script>alert("x")</script>', "<img src=x onerror=alert(1)>"]
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
@@ -28,8 +28,11 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
     for p in sorted(folder.rglob("*")):
         if p.is_file():
             st = p.stat()
-            out[str(p.relative_to(folder))] = (st.st_size, st.st_mtime_ns,
-                                               hashlib.sha256(p.read_bytes()).hexdigest())
+            out[str(p.relative_to(folder))] = (
+                st.st_size,
+                st.st_mtime_ns,
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+            )
     return out
 
 
@@ -57,8 +60,9 @@ def test_failing_notebook_leaves_previous_report_byte_for_byte(built, sample_dir
     nbformat.write(nb, str(path))
 
     with pytest.raises(BuildFailed) as failure:
-        pipeline.build("2018-19", "Wolverhampton", sample_dir, reports, notebooks=notebooks,
-                       say=lambda _m: None)
+        pipeline.build(
+            "2018-19", "Wolverhampton", sample_dir, reports, notebooks=notebooks, say=lambda _m: None
+        )
 
     message = str(failure.value)
     assert "30_violence_prevention" in message
@@ -76,8 +80,7 @@ def test_build_never_writes_raw_data(built, sample_dir):
         for p in modes:
             p.chmod(p.stat().st_mode & ~0o222)  # read-only (binding for non-root users)
         _, reports, _ = built
-        pipeline.build("2018-19", "Wolverhampton", sample_dir, reports, force=True,
-                       say=lambda _m: None)
+        pipeline.build("2018-19", "Wolverhampton", sample_dir, reports, force=True, say=lambda _m: None)
     finally:
         for p, mode in modes.items():
             p.chmod(mode)
@@ -86,13 +89,34 @@ def test_build_never_writes_raw_data(built, sample_dir):
 
 
 def test_two_builds_give_identical_html_apart_from_build_time(sample_dir, tmp_path):
-    a = pipeline.build("2018-19", "Wolverhampton", sample_dir, tmp_path / "a", force=True,
-                       build_time=FIXED_TIME, say=lambda _m: None)
-    b = pipeline.build("2018-19", "Wolverhampton", sample_dir, tmp_path / "b", force=True,
-                       build_time=FIXED_TIME, say=lambda _m: None)
+    a = pipeline.build(
+        "2018-19",
+        "Wolverhampton",
+        sample_dir,
+        tmp_path / "a",
+        force=True,
+        build_time=FIXED_TIME,
+        say=lambda _m: None,
+    )
+    b = pipeline.build(
+        "2018-19",
+        "Wolverhampton",
+        sample_dir,
+        tmp_path / "b",
+        force=True,
+        build_time=FIXED_TIME,
+        say=lambda _m: None,
+    )
     assert a.html.read_bytes() == b.html.read_bytes()
-    later = pipeline.build("2018-19", "Wolverhampton", sample_dir, tmp_path / "c", force=True,
-                           build_time=FIXED_TIME + dt.timedelta(days=1), say=lambda _m: None)
+    later = pipeline.build(
+        "2018-19",
+        "Wolverhampton",
+        sample_dir,
+        tmp_path / "c",
+        force=True,
+        build_time=FIXED_TIME + dt.timedelta(days=1),
+        say=lambda _m: None,
+    )
     strip = lambda t: re.sub(r"(2019-0[67]-\d\dT[\d:]+\+00:00|\d\d (June|July) 2019)", "T", t)  # noqa: E731
     assert strip(a.html.read_text()) == strip(later.html.read_text())
 
@@ -123,8 +147,10 @@ def test_payloads_in_inputs_cannot_run_in_the_report(sample_dir, tmp_path):
     text = yaml_path.read_text()
     text = text.replace("strapline: A Safe City", f"strapline: 'A Safe City {PAYLOADS[0]}'")
     text = text.replace("- Business sector", f"- 'Business sector {PAYLOADS[1]}'")
-    text = text.replace("{term: CPN, meaning: Community Protection Notice}",
-                        f"{{term: CPN, meaning: 'Community Protection Notice {PAYLOADS[0]}'}}")
+    text = text.replace(
+        "{term: CPN, meaning: Community Protection Notice}",
+        f"{{term: CPN, meaning: 'Community Protection Notice {PAYLOADS[0]}'}}",
+    )
     yaml_path.write_text(text)
     for md in report_dir.glob("*.md"):
         md.write_text(md.read_text() + f"\n\n{PAYLOADS[0]} {PAYLOADS[1]}\n")
@@ -133,8 +159,7 @@ def test_payloads_in_inputs_cannot_run_in_the_report(sample_dir, tmp_path):
     lines[1] = lines[1] + '"<img src=x onerror=alert(1)>"' if lines[1].endswith(",") else lines[1]
     register.write_text("\n".join(lines) + "\n")
 
-    result = pipeline.build("2018-19", "Wolverhampton", data, tmp_path / "reports",
-                            say=lambda _m: None)
+    result = pipeline.build("2018-19", "Wolverhampton", data, tmp_path / "reports", say=lambda _m: None)
     html = result.html.read_text()
     assert "<script" not in html.lower()
     assert not re.search(r"<[^>]+\sonerror\s*=", html, re.I)
@@ -142,27 +167,38 @@ def test_payloads_in_inputs_cannot_run_in_the_report(sample_dir, tmp_path):
 
 
 CORRUPTIONS = [
-    ("indicators.csv", lambda t: t.replace("dv_reports,Wolverhampton,2018-19,6858",
-                                           "dv_reports,Wolverhampton,2018-19,-6858")),
+    (
+        "indicators.csv",
+        lambda t: t.replace(
+            "dv_reports,Wolverhampton,2018-19,6858", "dv_reports,Wolverhampton,2018-19,-6858"
+        ),
+    ),
     ("indicators.csv", lambda t: t.replace("marac_cases,", "marac_casez,", 1)),
     ("indicators.yaml", lambda t: t.replace("indicators:", "indicators: [", 1)),
     ("population.csv", lambda t: re.sub(r"Wolverhampton,2018,\d+", "Wolverhampton,2018,0", t)),
-    ("report/2018-19/report.yaml", lambda t: t.replace("rating: On target for delivery",
-                                                       "rating: Sort of fine", 1)),
+    (
+        "report/2018-19/report.yaml",
+        lambda t: t.replace("rating: On target for delivery", "rating: Sort of fine", 1),
+    ),
     ("report/2018-19/rv-hate-crime.md", lambda t: t + "\n{{ hate_crimes.nonsense }}\n"),
-    ("police/2018-06/2018-06-west-midlands-street.csv",
-     lambda t: t.replace("Crime ID,Month", "Crime Id,Month", 1)),
+    (
+        "police/2018-06/2018-06-west-midlands-street.csv",
+        lambda t: t.replace("Crime ID,Month", "Crime Id,Month", 1),
+    ),
     ("police/2018-07/2018-07-west-midlands-street.csv", lambda t: t[: len(t) // 2]),
-    ("police/2018-08/2018-08-west-midlands-street.csv",
-     lambda t: t.replace("\n", "\nextra,field,row,with,too,many,fields,,,,,,,\n", 1)),
+    (
+        "police/2018-08/2018-08-west-midlands-street.csv",
+        lambda t: t.replace("\n", "\nextra,field,row,with,too,many,fields,,,,,,,\n", 1),
+    ),
 ]
 
 
 def test_soak_corruptions_interleaved_with_good_builds(sample_dir, tmp_path):
     data = _copy_data(sample_dir, tmp_path / "data", link_police=False)
     reports = tmp_path / "reports"
-    good = pipeline.build("2018-19", "Wolverhampton", data, reports, build_time=FIXED_TIME,
-                          say=lambda _m: None)
+    good = pipeline.build(
+        "2018-19", "Wolverhampton", data, reports, build_time=FIXED_TIME, say=lambda _m: None
+    )
     good_html = good.html.read_bytes()
     rng = random.Random(20190331)
     outcomes = []
@@ -174,14 +210,16 @@ def test_soak_corruptions_interleaved_with_good_builds(sample_dir, tmp_path):
             path.write_text(corrupt(original.decode("utf-8")), encoding="utf-8")
             try:
                 with pytest.raises(SwpError):
-                    pipeline.build("2018-19", "Wolverhampton", data, reports,
-                                   build_time=FIXED_TIME, say=lambda _m: None)
+                    pipeline.build(
+                        "2018-19", "Wolverhampton", data, reports, build_time=FIXED_TIME, say=lambda _m: None
+                    )
             finally:
                 path.write_bytes(original)
             outcomes.append(("bad", name))
         else:
-            result = pipeline.build("2018-19", "Wolverhampton", data, reports,
-                                    build_time=FIXED_TIME, say=lambda _m: None)
+            result = pipeline.build(
+                "2018-19", "Wolverhampton", data, reports, build_time=FIXED_TIME, say=lambda _m: None
+            )
             outcomes.append(("good", result.up_to_date))
         assert good.html.read_bytes() == good_html, outcomes
     assert sum(1 for o in outcomes if o[0] == "bad") == 10

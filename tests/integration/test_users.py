@@ -34,8 +34,7 @@ def test_next_year_from_new_data_and_new_year_scaffold(tmp_path, capsys):
     assert "rating: Not yet rated" in yaml_text
     assert "rating: On target for delivery" not in yaml_text
 
-    result = pipeline.build("2019-20", "Wolverhampton", data, tmp_path / "reports",
-                            say=lambda _m: None)
+    result = pipeline.build("2019-20", "Wolverhampton", data, tmp_path / "reports", say=lambda _m: None)
     html = result.html.read_text()
     assert "Annual report 2019-20" in html
     assert "2018-19" in html  # comparisons are 2019-20 against 2018-19
@@ -46,8 +45,7 @@ def test_next_year_from_new_data_and_new_year_scaffold(tmp_path, capsys):
 
 
 def test_any_area_gets_police_figures_and_not_supplied_register(sample_dir, tmp_path):
-    result = pipeline.build("2018-19", "Walsall", sample_dir, tmp_path / "reports",
-                            say=lambda _m: None)
+    result = pipeline.build("2018-19", "Walsall", sample_dir, tmp_path / "reports", say=lambda _m: None)
     assert result.html == tmp_path / "reports" / "2018-19" / "walsall" / "annual-summary.html"
     html = result.html.read_text()
     assert "Area: <strong>Walsall</strong>" in html
@@ -60,12 +58,12 @@ def test_any_area_gets_police_figures_and_not_supplied_register(sample_dir, tmp_
 
 
 def test_unknown_area_lists_the_areas_present(sample_dir, tmp_path, capsys):
-    code = cli.main(["build", "--data-dir", str(sample_dir), "--reports-dir",
-                     str(tmp_path / "r"), "--area", "Narnia"])
+    code = cli.main(
+        ["build", "--data-dir", str(sample_dir), "--reports-dir", str(tmp_path / "r"), "--area", "Narnia"]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "'Narnia' is not in the police data" in err
-    for area in ("Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall",
-                 "Wolverhampton"):
+    for area in ("Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"):
         assert area in err
     assert "Traceback" not in err

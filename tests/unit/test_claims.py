@@ -98,13 +98,14 @@ def test_police_claims_use_the_callable():
         return 7.6  # rounds to 8%
 
     table = check_claims(GOOD, YEAR, "Wolverhampton", police_figures=police).set_index("claim")
-    assert sorted(asked) == [("peer_rank", "Burglary", "Wolverhampton", "2018-19"),
-                             ("share", "Theft from a motor vehicle", "Wolverhampton", "2018-19")]
+    assert sorted(asked) == [
+        ("peer_rank", "Burglary", "Wolverhampton", "2018-19"),
+        ("share", "Theft from a motor vehicle", "Wolverhampton", "2018-19"),
+    ]
     assert table.loc["vehicle_share", "status"] == "agrees"
     assert table.loc["burglary_rank", "status"] == "disagrees"
 
-    table = check_claims(GOOD, YEAR, "Wolverhampton",
-                         police_figures=lambda *a: None).set_index("claim")
+    table = check_claims(GOOD, YEAR, "Wolverhampton", police_figures=lambda *a: None).set_index("claim")
     assert table.loc["vehicle_share", "status"] == "not checked"
     assert "cannot give" in table.loc["vehicle_share", "note"]
 
@@ -130,8 +131,7 @@ def test_unknown_indicator_in_claims(tmp_path):
     )
     with pytest.raises(ValidationFailed) as info:
         check_claims(paths, YEAR, "Wolverhampton")
-    assert [(p.row, p.column) for p in info.value.problems] == [(2, "indicator"),
-                                                                 (3, "indicator")]
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "indicator"), (3, "indicator")]
     (paths.report_dir(YEAR) / "claims.csv").unlink()
     with pytest.raises(InputError, match="no claims file"):
         check_claims(paths, YEAR, "Wolverhampton")
@@ -193,15 +193,17 @@ def test_reoffending_figures(bundled):
 
 def test_police_claims_of_the_reference_report_are_not_checked_without_police_data(bundled):
     police = bundled[bundled["indicator"].str.startswith("police:")]
-    assert sorted(police.index) == ["burglary_peer_rank", "vehicle_theft_rank",
-                                    "vehicle_theft_share"]
+    assert sorted(police.index) == ["burglary_peer_rank", "vehicle_theft_rank", "vehicle_theft_share"]
     assert (police["status"] == "not checked").all()
     assert police["agrees"].isna().all()
 
 
 def test_the_bundled_check_flags_exactly_the_three_inconsistencies(bundled):
     assert sorted(bundled.index[bundled["status"] == "disagrees"]) == [
-        "dv_change", "hate_change", "music_violence_share"]
+        "dv_change",
+        "hate_change",
+        "music_violence_share",
+    ]
     assert (bundled["status"] == "agrees").sum() == len(bundled) - 3 - 3
 
 

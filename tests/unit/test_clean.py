@@ -96,9 +96,7 @@ hex64 = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(
-        st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64]), hex64), max_size=60
-    ),
+    st.lists(st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64]), hex64), max_size=60),
     st.integers(min_value=1, max_value=5),
 )
 def test_duplicated_ids_matches_a_plain_loop(ids, chunks):
@@ -365,10 +363,7 @@ def test_lookup_missing_a_column(tmp_path):
     path.write_text("LAD18CD,LAD18NM,RGN18CD\nE08000031,Wolverhampton,E12000005\n")
     with pytest.raises(InputError) as exc:
         geography.read_lsoa_lookup(path)
-    assert (
-        "LSOAyyCD" in exc.value.problem.expected
-        and "LAD18CD, LAD18NM, RGN18CD" in exc.value.problem.found
-    )
+    assert "LSOAyyCD" in exc.value.problem.expected and "LAD18CD, LAD18NM, RGN18CD" in exc.value.problem.found
 
 
 def test_lookup_duplicate_lsoa_and_blank_cell(tmp_path):
@@ -417,13 +412,9 @@ def _district_counts(path: Path) -> Counter:
 def test_cumbria_area_assignment(real_data, use_lookup):
     folder = real_data / "police-uk-street-cumbria"
     lookup = (
-        geography.read_lsoa_lookup(real_data / "ons-geography-lookups" / LOOKUP_NAME)
-        if use_lookup
-        else None
+        geography.read_lsoa_lookup(real_data / "ons-geography-lookups" / LOOKUP_NAME) if use_lookup else None
     )
-    out = clean.clean_street(
-        policeuk.street_table(policeuk.find_street_files(folder)), lookup=lookup
-    )
+    out = clean.clean_street(policeuk.street_table(policeuk.find_street_files(folder)), lookup=lookup)
     df = out.data
     for month in ("2016-11", "2017-11"):
         expected = _district_counts(folder / f"{month}-cumbria-street.csv")
@@ -449,18 +440,13 @@ def test_cumbria_area_assignment(real_data, use_lookup):
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(
-        st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "d" * 64])), max_size=50
-    ),
+    st.lists(st.one_of(st.none(), st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "d" * 64])), max_size=50),
     st.lists(st.integers(min_value=0, max_value=50), max_size=6),
     st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=10),
 )
 def test_seen_ids_block_by_block_equals_all_at_once(ids, cuts, steps):
     edges = sorted({0, len(ids), *[c for c in cuts if c <= len(ids)]})
-    parts = [
-        clean.hash_ids(pa.array(ids[a:b], pa.string()))
-        for a, b in zip(edges, edges[1:], strict=False)
-    ]
+    parts = [clean.hash_ids(pa.array(ids[a:b], pa.string())) for a, b in zip(edges, edges[1:], strict=False)]
     seen, got, k = clean.SeenIds(), [], 0
     while k < len(parts):
         step = steps[k % len(steps)]

@@ -93,12 +93,17 @@ def test_loads_the_fixture_content(paths):
     assert content.area == "Wolverhampton"
     ratings = {o.id: o.rating for _, o in content.objectives()}
     assert ratings == {"drugs": Rating.MORE_WORK, "da_response": Rating.NOT_ON_TRACK}  # "red"
-    assert content.key == [Rating.COMPLETE, Rating.ON_TARGET, Rating.MORE_WORK,
-                           Rating.NOT_ON_TRACK]
+    assert content.key == [Rating.COMPLETE, Rating.ON_TARGET, Rating.MORE_WORK, Rating.NOT_ON_TRACK]
     assert [s.id for s in content.uncovered_strategy_objectives()] == ["r2"]
     assert set(content.texts) == {
-        "introduction.md", "partnership.md", "commissioning.md", "moving-forward.md",
-        "drugs.md", "da.md", "focus-story.md", "da-red-rating.md",
+        "introduction.md",
+        "partnership.md",
+        "commissioning.md",
+        "moving-forward.md",
+        "drugs.md",
+        "da.md",
+        "focus-story.md",
+        "da-red-rating.md",
     }
 
 
@@ -121,8 +126,7 @@ def test_a_rating_that_is_not_a_rating(data_copy):
 
 
 def test_a_missing_narrative_file(data_copy):
-    shutil.copy(BAD / "report-missing-narrative.yaml",
-                data_copy.report_dir(YEAR) / "report.yaml")
+    shutil.copy(BAD / "report-missing-narrative.yaml", data_copy.report_dir(YEAR) / "report.yaml")
     with pytest.raises(ValidationFailed) as info:
         load_content(data_copy, YEAR)
     assert where(info.value.problems) == {(38, "commentary")}  # line 38
@@ -211,8 +215,9 @@ def test_context_lag_missing_and_money(context, paths):
 
 
 def test_extra_is_merged_into_the_context(paths):
-    ctx = build_context(load_register(paths), YEAR, "Wolverhampton",
-                        extra={"police": {"burglary_rank": "2nd"}})
+    ctx = build_context(
+        load_register(paths), YEAR, "Wolverhampton", extra={"police": {"burglary_rank": "2nd"}}
+    )
     text = render_narrative("{{ police.burglary_rank }} best", ctx, file="x.md")
     assert text == "2nd best"
 
@@ -243,8 +248,7 @@ def test_unknown_placeholder_names_file_line_and_placeholder(context):
     assert "dv_reports.change" in p.expected  # the close match is suggested
     assert "1 more" in str(info.value)
     problems = check_placeholders(text, context, file="u.md")
-    assert [(q.row, q.found) for q in problems] == [
-        (2, "dv_reports.chnage"), (3, "unknown_metric")]
+    assert [(q.row, q.found) for q in problems] == [(2, "dv_reports.chnage"), (3, "unknown_metric")]
 
 
 def test_unknown_placeholder_in_a_content_file(data_copy, context):
@@ -266,8 +270,11 @@ def test_template_syntax_error_is_reported_with_its_line(data_copy, context):
 
 
 def test_narrative_cannot_reach_python_internals(context):
-    for text in ["{{ ''.__class__.__mro__ }}", "{{ dv_reports.__class__ }}",
-                 "{{ cycler.__init__.__globals__ }}"]:
+    for text in [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ dv_reports.__class__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+    ]:
         with pytest.raises(InputError):
             render_narrative(text, context, file="evil.md")
 
@@ -289,8 +296,7 @@ def test_numbers_typed_into_prose_are_warned_about(context):
     )
     problems = lint_narrative(text, context, file="n.md")
     assert all(p.severity == "warning" for p in problems)
-    assert [(p.row, p.found) for p in problems] == [
-        (1, "6,858"), (2, "74.3%"), (7, "£110,000"), (7, "9")]
+    assert [(p.row, p.found) for p in problems] == [(1, "6,858"), (2, "74.3%"), (7, "£110,000"), (7, "9")]
     assert problems[0].column == "character 17"
     assert "{{ dv_reports.value }}" in problems[0].expected
 
@@ -320,9 +326,27 @@ def test_markdown_refuses_script_links_and_images():
     assert 'href="javascript' not in html and "<img" not in html
 
 
-FREE_TEXT = {"title", "name", "short_name", "strapline", "operating_as", "role", "organisation",
-             "term", "meaning", "text", "rating_note", "strategy_title", "priority", "heading",
-             "third_sector_heading", "items", "members", "third_sector", "area"}
+FREE_TEXT = {
+    "title",
+    "name",
+    "short_name",
+    "strapline",
+    "operating_as",
+    "role",
+    "organisation",
+    "term",
+    "meaning",
+    "text",
+    "rating_note",
+    "strategy_title",
+    "priority",
+    "heading",
+    "third_sector_heading",
+    "items",
+    "members",
+    "third_sector",
+    "area",
+}
 
 
 def _poison(node, payload, counter):
@@ -369,8 +393,7 @@ def test_payloads_in_every_text_field_come_out_escaped(data_copy, payload):
         assert_inert(markdown_to_html(s))
         assert_inert(markdown_inline_to_html(s))
 
-    context = build_context(load_register(data_copy), YEAR, content.area,
-                            extra={"note": payload})
+    context = build_context(load_register(data_copy), YEAR, content.area, extra={"note": payload})
     assert payload in content.area
     for name in content.texts:
         html = content.html(name, context)
@@ -399,8 +422,11 @@ def test_bundled_content_follows_the_reference_report():
     content = load_content(BUNDLED, YEAR)
     assert content.partnership.name == "Safer Wolverhampton Partnership"
     assert [p.title for p in content.priorities] == [
-        "Reducing Reoffending", "Reducing Victimisation", "Violence Prevention",
-        "Statutory Functions"]
+        "Reducing Reoffending",
+        "Reducing Victimisation",
+        "Violence Prevention",
+        "Statutory Functions",
+    ]
     assert [len(p.strategy_objectives) for p in content.priorities] == [6, 6, 5, 4]
     ratings = {o.id: o for _, o in content.objectives()}
     red = ratings.pop("vp_perpetrator_programme")
@@ -441,12 +467,16 @@ def test_bundled_narrative_renders_the_recomputed_figures(police_context):
 
 
 def test_reset_ratings_keeps_comments_and_layout():
-    text = ("# comment\nyear: 2018-19\npriorities:\n  - objectives:\n"
-            "      - id: a\n        rating: red  # was red\n        rating_note: assumed\n"
-            "          continued\n        commentary: a.md\n")
+    text = (
+        "# comment\nyear: 2018-19\npriorities:\n  - objectives:\n"
+        "      - id: a\n        rating: red  # was red\n        rating_note: assumed\n"
+        "          continued\n        commentary: a.md\n"
+    )
     out = reset_ratings(text, "2019-20")
-    assert out == ("# comment\nyear: 2019-20\npriorities:\n  - objectives:\n"
-                   "      - id: a\n        rating: Not yet rated\n        commentary: a.md\n")
+    assert out == (
+        "# comment\nyear: 2019-20\npriorities:\n  - objectives:\n"
+        "      - id: a\n        rating: Not yet rated\n        commentary: a.md\n"
+    )
 
 
 def test_new_year_scaffolds_without_overwriting(data_copy):
@@ -471,7 +501,9 @@ def test_new_year_scaffolds_without_overwriting(data_copy):
     assert len(rows) == 7
     # the source year is untouched
     assert {o.rating for _, o in load_content(data_copy, YEAR).objectives()} == {
-        Rating.MORE_WORK, Rating.NOT_ON_TRACK}
+        Rating.MORE_WORK,
+        Rating.NOT_ON_TRACK,
+    }
 
     # a second run changes nothing
     before = {p: p.read_bytes() for p in new.rglob("*") if p.is_file()}

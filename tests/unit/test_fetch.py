@@ -34,28 +34,68 @@ from swp_analysis.paths import DataPaths
 from swp_analysis.sources import policeuk
 
 STREET_HEADER = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
 ]
 OUTCOMES_HEADER = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Outcome type",
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Outcome type",
 ]
 STOP_SEARCH_HEADER = [
-    "Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",
-    "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation",
-    "Object of search", "Outcome", "Outcome linked to object of search",
+    "Type",
+    "Date",
+    "Part of a policing operation",
+    "Policing operation",
+    "Latitude",
+    "Longitude",
+    "Gender",
+    "Age range",
+    "Self-defined ethnicity",
+    "Officer-defined ethnicity",
+    "Legislation",
+    "Object of search",
+    "Outcome",
+    "Outcome linked to object of search",
     "Removal of more than just outer clothing",
 ]
 FORCES = {
-    "west-midlands": ("West Midlands Police", [("E01010520", "Wolverhampton 020A"),
-                                               ("E01009001", "Birmingham 001A"),
-                                               ("E01010101", "Walsall 012C")]),
+    "west-midlands": (
+        "West Midlands Police",
+        [
+            ("E01010520", "Wolverhampton 020A"),
+            ("E01009001", "Birmingham 001A"),
+            ("E01010101", "Walsall 012C"),
+        ],
+    ),
     "staffordshire": ("Staffordshire Police", [("E01029001", "Stafford 003B")]),
     "cumbria": ("Cumbria Constabulary", [("E01019126", "Allerdale 001A")]),
 }
-CRIME_TYPES = ["Burglary", "Violence and sexual offences", "Shoplifting", "Vehicle crime",
-               "Anti-social behaviour", "Criminal damage and arson"]
+CRIME_TYPES = [
+    "Burglary",
+    "Violence and sexual offences",
+    "Shoplifting",
+    "Vehicle crime",
+    "Anti-social behaviour",
+    "Criminal damage and arson",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,34 +121,70 @@ def street_csv(month: str, force: str, n: int, seed: int = 0) -> bytes:
         asb = crime_type == "Anti-social behaviour"
         code, lsoa = lsoas[i % len(lsoas)]
         located = i % 7 != 3
-        rows.append([
-            "" if asb else f"{rng.getrandbits(256):064x}",
-            month, name, name,
-            f"{-2.1 + rng.random() / 10:.6f}" if located else "",
-            f"{52.5 + rng.random() / 10:.6f}" if located else "",
-            "On or near Bath Road, Shopping Area" if i % 5 == 0 else "On or near Park Lane",
-            code if located else "", lsoa if located else "",
-            crime_type,
-            "" if asb else "Investigation complete; no suspect identified",
-            "",
-        ])
+        rows.append(
+            [
+                "" if asb else f"{rng.getrandbits(256):064x}",
+                month,
+                name,
+                name,
+                f"{-2.1 + rng.random() / 10:.6f}" if located else "",
+                f"{52.5 + rng.random() / 10:.6f}" if located else "",
+                "On or near Bath Road, Shopping Area" if i % 5 == 0 else "On or near Park Lane",
+                code if located else "",
+                lsoa if located else "",
+                crime_type,
+                "" if asb else "Investigation complete; no suspect identified",
+                "",
+            ]
+        )
     return csv_bytes(STREET_HEADER, rows)
 
 
 def outcomes_csv(month: str, force: str) -> bytes:
     name, lsoas = FORCES[force]
     code, lsoa = lsoas[0]
-    return csv_bytes(OUTCOMES_HEADER, [[f"{7:064x}", month, name, name, "-2.1", "52.5",
-                                        "On or near Park Lane", code, lsoa,
-                                        "Unable to prosecute suspect"]])
+    return csv_bytes(
+        OUTCOMES_HEADER,
+        [
+            [
+                f"{7:064x}",
+                month,
+                name,
+                name,
+                "-2.1",
+                "52.5",
+                "On or near Park Lane",
+                code,
+                lsoa,
+                "Unable to prosecute suspect",
+            ]
+        ],
+    )
 
 
 def stop_search_csv(month: str) -> bytes:
-    return csv_bytes(STOP_SEARCH_HEADER, [["Person search", f"{month}-03T10:00:00+00:00", "False",
-                                          "", "52.5", "-2.1", "Male", "18-24", "", "White",
-                                          "Misuse of Drugs Act 1971 (section 23)",
-                                          "Controlled drugs", "A no further action disposal",
-                                          "", "False"]])
+    return csv_bytes(
+        STOP_SEARCH_HEADER,
+        [
+            [
+                "Person search",
+                f"{month}-03T10:00:00+00:00",
+                "False",
+                "",
+                "52.5",
+                "-2.1",
+                "Male",
+                "18-24",
+                "",
+                "White",
+                "Misuse of Drugs Act 1971 (section 23)",
+                "Controlled drugs",
+                "A no further action disposal",
+                "",
+                "False",
+            ]
+        ],
+    )
 
 
 def count_rows(data: bytes) -> int:
@@ -150,8 +226,10 @@ def wm_street(first: str, last: str, extra: dict[str, dict[str, bytes]] | None =
     """West Midlands and Staffordshire street files for every month (synthetic)."""
     street = {}
     for i, month in enumerate(months_between(first, last)):
-        street[month] = {"west-midlands": street_csv(month, "west-midlands", 20 + i),
-                         "staffordshire": street_csv(month, "staffordshire", 5)}
+        street[month] = {
+            "west-midlands": street_csv(month, "west-midlands", 20 + i),
+            "staffordshire": street_csv(month, "staffordshire", 5),
+        }
     for month, files in (extra or {}).items():
         street.setdefault(month, {}).update(files)
     return street
@@ -206,8 +284,7 @@ class FakePoliceUK:
                     if wanted and wanted.startswith("bytes=") and wanted.endswith("-"):
                         start = int(wanted[6:-1])
                         self.send_response(206)
-                        self.send_header("Content-Range",
-                                         f"bytes {start}-{len(data) - 1}/{len(data)}")
+                        self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
                     else:
                         self.send_response(200)
                     content_type = action[2] if len(action) > 2 else "application/zip"
@@ -271,8 +348,14 @@ def run(paths: DataPaths, server: FakePoliceUK, force: str, start: str, end: str
     kw.setdefault("backoff", 0.01)
     kw.setdefault("timeout", 10)
     result = fetch.fetch_police(
-        paths, force, start, end, base_url=server.base_url, progress=lines.append,
-        opener=urllib.request.build_opener(urllib.request.ProxyHandler({})), **kw,
+        paths,
+        force,
+        start,
+        end,
+        base_url=server.base_url,
+        progress=lines.append,
+        opener=urllib.request.build_opener(urllib.request.ProxyHandler({})),
+        **kw,
     )
     return result, lines
 
@@ -371,8 +454,9 @@ def test_real_cumbria_files_arrive_byte_for_byte(paths, server, real_data):
         path = paths.police / month / f"{month}-cumbria-street.csv"
         assert path.read_bytes() == data
         assert next(f.rows for f in result.fetched if f.month == month) == count_rows(data)
-    assert result.rows == sum(count_rows(b) for m, files in street.items() for f, b in files.items()
-                              if f == "cumbria")
+    assert result.rows == sum(
+        count_rows(b) for m, files in street.items() for f, b in files.items() if f == "cumbria"
+    )
     assert not list(paths.police.rglob("*west-midlands*"))
 
 
@@ -385,8 +469,7 @@ def test_a_range_longer_than_one_archive_takes_a_second_archive(paths, server, w
     result, _ = run(paths, server, "west-midlands", "2017-01", "2020-03")
 
     # the archive named for the last month first, then the one named for the last month it lacked
-    assert [p for p, _ in server.archive_requests()] == ["/s3/archive/2020-03.zip",
-                                                         "/s3/archive/2017-03.zip"]
+    assert [p for p, _ in server.archive_requests()] == ["/s3/archive/2020-03.zip", "/s3/archive/2017-03.zip"]
     months = months_between("2017-01", "2020-03")
     assert len(months) == 39
     assert [f.month for f in result.fetched] == months  # in month order, whatever the archive
@@ -435,8 +518,9 @@ def test_overwrite_fetches_a_present_month_again(paths, server, wm_archive):
 def test_a_month_inside_an_archive_zip_in_the_police_folder_counts_as_present(paths, server):
     paths.police.mkdir(parents=True)
     dropped = paths.police / "2019-04.zip"
-    dropped.write_bytes(zip_bytes({"2019-04/2019-04-west-midlands-street.csv":
-                                   street_csv("2019-04", "west-midlands", 3)}))
+    dropped.write_bytes(
+        zip_bytes({"2019-04/2019-04-west-midlands-street.csv": street_csv("2019-04", "west-midlands", 3)})
+    )
 
     result, _ = run(paths, server, "west-midlands", "2019-04", "2019-04")
 
@@ -472,8 +556,9 @@ def test_a_transient_error_is_retried_and_counted(paths, server, wm_archive, sta
 
     assert len(server.archive_requests()) == 2
     assert result.retries == 1
-    assert (paths.police / "2020-03" / "2020-03-west-midlands-street.csv").read_bytes() == \
-        members["2020-03/2020-03-west-midlands-street.csv"]
+    assert (paths.police / "2020-03" / "2020-03-west-midlands-street.csv").read_bytes() == members[
+        "2020-03/2020-03-west-midlands-street.csv"
+    ]
     assert any(f"attempt 1 of 3 failed (HTTP {status}" in line for line in lines)
     assert "1 attempt(s) retried" in result.summary()
 
@@ -488,8 +573,9 @@ def test_a_download_cut_off_part_way_resumes_where_it_stopped(paths, server, wm_
     assert len(requests) == 2 and requests[0][1] is None
     assert requests[1][1] == f"bytes={len(data) // 2}-"  # asked only for the rest
     assert result.retries == 1 and result.bytes_downloaded == len(data)
-    assert (paths.police / "2020-03" / "2020-03-west-midlands-street.csv").read_bytes() == \
-        members["2020-03/2020-03-west-midlands-street.csv"]
+    assert (paths.police / "2020-03" / "2020-03-west-midlands-street.csv").read_bytes() == members[
+        "2020-03/2020-03-west-midlands-street.csv"
+    ]
     assert any("connection closed after" in line for line in lines)
 
 
@@ -500,10 +586,18 @@ def test_server_down_gives_the_clear_error_in_bounded_time(paths):
     lines: list[str] = []
     t0 = time.monotonic()
     with pytest.raises(fetch.Unreachable) as caught:
-        fetch.fetch_police(paths, "west-midlands", "2019-04", "2020-03",
-                           base_url=f"http://127.0.0.1:{port}/data/archive", retries=3,
-                           backoff=0.01, timeout=2, progress=lines.append,
-                           opener=urllib.request.build_opener(urllib.request.ProxyHandler({})))
+        fetch.fetch_police(
+            paths,
+            "west-midlands",
+            "2019-04",
+            "2020-03",
+            base_url=f"http://127.0.0.1:{port}/data/archive",
+            retries=3,
+            backoff=0.01,
+            timeout=2,
+            progress=lines.append,
+            opener=urllib.request.build_opener(urllib.request.ProxyHandler({})),
+        )
     assert time.monotonic() - t0 < 5
     text = str(caught.value)
     assert text.startswith("Could not reach 127.0.0.1 after 3 attempts: Connection refused")
@@ -523,10 +617,17 @@ def test_a_server_that_never_answers_times_out_and_says_so(paths):
     try:
         t0 = time.monotonic()
         with pytest.raises(fetch.Unreachable, match="after 2 attempts: the connection timed out"):
-            fetch.fetch_police(paths, "west-midlands", "2019-04", "2019-04",
-                               base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/data/archive",
-                               retries=2, backoff=0.01, timeout=0.3,
-                               opener=urllib.request.build_opener(urllib.request.ProxyHandler({})))
+            fetch.fetch_police(
+                paths,
+                "west-midlands",
+                "2019-04",
+                "2019-04",
+                base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/data/archive",
+                retries=2,
+                backoff=0.01,
+                timeout=0.3,
+                opener=urllib.request.build_opener(urllib.request.ProxyHandler({})),
+            )
         assert time.monotonic() - t0 < 5
     finally:
         silent.close()
@@ -584,9 +685,23 @@ def test_a_mistyped_force_gets_a_suggestion(paths, server, wm_archive):
 
 
 def test_a_file_with_the_wrong_header_is_refused_and_nothing_is_left(paths, server):
-    wrong = csv_bytes(OUTCOMES_HEADER, [[f"{1:064x}", "2019-04", "West Midlands Police",
-                                         "West Midlands Police", "-2.1", "52.5", "On or near X",
-                                         "E01010520", "Wolverhampton 020A", "Unable to prosecute"]])
+    wrong = csv_bytes(
+        OUTCOMES_HEADER,
+        [
+            [
+                f"{1:064x}",
+                "2019-04",
+                "West Midlands Police",
+                "West Midlands Police",
+                "-2.1",
+                "52.5",
+                "On or near X",
+                "E01010520",
+                "Wolverhampton 020A",
+                "Unable to prosecute",
+            ]
+        ],
+    )
     street = wm_street("2019-04", "2019-04")
     street["2019-04"]["west-midlands"] = wrong
     server.publish("2019-04", zip_bytes(archive_members("2019-04", "2019-04", street)))

@@ -117,5 +117,3 @@ def test_formatters_never_show_nan_or_zero_for_missing(formatter):
         formatter(float("inf"))
     with pytest.raises(ValueError):
         formatter("12")
-
-

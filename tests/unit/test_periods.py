@@ -70,9 +70,7 @@ def test_fiscal_year_rejects_non_dates(bad):
 
 
 def test_fiscal_years_vectorised_matches_scalar_and_keeps_index():
-    months = pd.Series(
-        ["2018-04", "2019-03", "2019-04", "2020-01-31"], index=[10, 11, 12, 13], name="month"
-    )
+    months = pd.Series(["2018-04", "2019-03", "2019-04", "2020-01-31"], index=[10, 11, 12, 13], name="month")
     result = periods.fiscal_years(months)
     assert result.tolist() == ["2018-19", "2018-19", "2019-20", "2019-20"]
     assert result.index.tolist() == [10, 11, 12, 13]
@@ -112,5 +110,3 @@ def test_fiscal_year_contains_its_date(day):
     fy = periods.fiscal_year(day)
     assert day.strftime("%Y-%m") in periods.months(fy)
     assert periods.following(periods.previous(fy)) == fy
-
-

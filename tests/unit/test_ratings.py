@@ -173,5 +173,3 @@ def test_suggest_rating_from_the_drug_test_indicator():
 )
 def test_rating_disagrees(lead, suggested, flagged):
     assert rating_disagrees(lead, suggested) is flagged
-
-

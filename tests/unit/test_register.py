@@ -113,9 +113,7 @@ SINGLE = [
 
 
 @pytest.mark.parametrize("name,line,column,message,expected", SINGLE)
-def test_each_kind_of_bad_row_is_named_by_line_and_column(
-    definitions, name, line, column, message, expected
-):
+def test_each_kind_of_bad_row_is_named_by_line_and_column(definitions, name, line, column, message, expected):
     with pytest.raises(ValidationFailed) as info:
         read_register_csv(BAD / name, definitions)
     problems = info.value.problems
@@ -231,8 +229,7 @@ def test_repeated_id_and_repeated_key(tmp_path):
     with pytest.raises(ValidationFailed) as info:
         read_definitions(f)
     assert where(info.value.problems) == {(9, "id")}
-    f.write_text("indicators:\n" + item.replace("    unit: count\n",
-                                                 "    unit: count\n    unit: gbp\n"))
+    f.write_text("indicators:\n" + item.replace("    unit: count\n", "    unit: count\n    unit: gbp\n"))
     with pytest.raises(ValidationFailed) as info:
         read_definitions(f)
     assert where(info.value.problems) == {(7, "unit")}
@@ -258,8 +255,17 @@ def test_a_proportion_target_must_be_a_fraction(tmp_path):
 
 @pytest.mark.parametrize(
     "text,ok",
-    [("2018-19", True), ("1999-00", True), ("2018-2019", False), ("2018/19", False),
-     ("2018-20", False), ("2018-04", False), ("18-19", False), ("", False), (None, False)],
+    [
+        ("2018-19", True),
+        ("1999-00", True),
+        ("2018-2019", False),
+        ("2018/19", False),
+        ("2018-20", False),
+        ("2018-04", False),
+        ("18-19", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_fiscal_year_labels(text, ok):
     assert is_fiscal_year(text) is ok
@@ -269,8 +275,7 @@ def test_a_period_after_the_build_year_is_the_builds_concern(tmp_path, definitio
     # The reader accepts any fiscal year ...
     data = read_register_csv(BAD / "period-after-year.csv", definitions)
     register = load_register(paths)
-    register = type(register)(register.definitions, data, register.yaml_file,
-                              BAD / "period-after-year.csv")
+    register = type(register)(register.definitions, data, register.yaml_file, BAD / "period-after-year.csv")
     # ... and the helper names the row that is later than the year being built.
     problems = check_periods(register, "2018-19")
     assert where(problems) == {(3, "period")}
@@ -419,8 +424,7 @@ def test_bundled_population_copies_the_ons_file(real_data):
     with open(source, encoding="utf-8-sig", newline="") as fh:
         ons = {(r["Name"], r["Geography"]): r for r in csv.DictReader(fh)}
     pop = read_population(BUNDLED.population)
-    areas = ["Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall",
-             "Wolverhampton"]
+    areas = ["Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"]
     assert sorted(pop["area"].unique()) == areas
     assert sorted(pop["year"].unique()) == list(range(2015, 2024))
     assert len(pop) == 7 * 9

@@ -8,12 +8,35 @@ import re
 
 from swp_analysis import sample_data
 
-HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
-          "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
 POLICE_UK_TYPES = {
-    "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs",
-    "Other crime", "Other theft", "Possession of weapons", "Public order", "Robbery",
-    "Shoplifting", "Theft from the person", "Vehicle crime", "Violence and sexual offences",
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
 }
 
 

@@ -310,9 +310,7 @@ def exact_poisson_by_root(count: int, level: float) -> tuple[float, float]:
     lower = (
         0.0
         if count == 0
-        else optimize.brentq(
-            lambda mu: scipy_stats.poisson.sf(count - 1, mu) - alpha / 2, 1e-12, count + 100
-        )
+        else optimize.brentq(lambda mu: scipy_stats.poisson.sf(count - 1, mu) - alpha / 2, 1e-12, count + 100)
     )
     upper = optimize.brentq(
         lambda mu: scipy_stats.poisson.cdf(count, mu) - alpha / 2, 1e-12, 10 * count + 100
@@ -453,6 +451,7 @@ def test_compare_to_benchmark_validates():
     with pytest.raises(ValueError):
         compare_to_benchmark(9, 4, 6, 5, "none")  # value outside its own interval
 
+
 # ------------------------------------------------------------------------------------------
 # shares and ranks
 # ------------------------------------------------------------------------------------------
@@ -576,9 +575,7 @@ def test_rank_among_peers_series_and_missing_values():
 
 
 def test_peer_rank_label(peers):
-    assert peer_rank_label(peers, "Wolverhampton", "rate", "down_is_good") == (
-        "joint 5th best of 7"
-    )
+    assert peer_rank_label(peers, "Wolverhampton", "rate", "down_is_good") == ("joint 5th best of 7")
     with pytest.raises(KeyError, match="Walsall"):
         peer_rank_label(peers, "Wolverhampon", "rate", "down_is_good")
 
@@ -608,8 +605,6 @@ def test_rank_among_peers_rank_counts_strictly_better(values, polarity):
         assert row["tied"] == (values.count(v) > 1)
         assert rank_label(row["rank"], row["of"], row["tied"]).endswith(f"of {len(values)}")
         assert rank_label(row["rank"], row["of"], row["tied"]).startswith("joint ") == row["tied"]
-
-
 
 
 def _label(ranked: pd.DataFrame, area: str, word: str = "best") -> str:

@@ -91,9 +91,7 @@ def test_suppress_breaks_a_bridge_the_simple_rule_misses():
     # Two 2x2 blocks of small counts joined through one small count at (1, 3): every row
     # and column holds two or more "*", yet (1, 3) = row 1's total minus the rest of its
     # block, worked out from the block's row and column totals.
-    table = pd.DataFrame(
-        [[1, 2, 50, 60, 70], [3, 4, 90, 2, 90], [50, 60, 70, 1, 2], [80, 90, 100, 3, 4]]
-    )
+    table = pd.DataFrame([[1, 2, 50, 60, 70], [3, 4, 90, 2, 90], [50, 60, 70, 1, 2], [80, 90, 100, 3, 4]])
     primary = {(i, j) for i in range(4) for j in range(5) if 1 <= table.iat[i, j] <= 4}
     assert recoverable_cells(table.shape, primary) == {(1, 3)}
     result = suppress(table)
@@ -103,9 +101,7 @@ def test_suppress_breaks_a_bridge_the_simple_rule_misses():
 
 
 def test_suppress_series():
-    counts = pd.Series(
-        {"Bilston": 3, "Wednesfield": 10, "Tettenhall": 20, "Heath Town": 0}, name="robbery"
-    )
+    counts = pd.Series({"Bilston": 3, "Wednesfield": 10, "Tettenhall": 20, "Heath Town": 0}, name="robbery")
     result = suppress(counts)
     assert isinstance(result, pd.Series) and result.name == "robbery"
     assert result.dtype == object
@@ -231,5 +227,3 @@ def test_suppress_many_small_counts(n_rows, n_cols, data):
     assume(((table >= 1) & (table <= 4)).to_numpy().sum() >= 2)
     result = suppress(table)
     assert recoverable_cells(table.shape, starred_cells(result)) == set()
-
-
