@@ -10,8 +10,8 @@
 # ---
 
 # %% tags=["parameters"]
-year = "2018-19"  # financial year, April to March
-area = "Wolverhampton"  # local authority (the partnership's area)
+year = None  # financial year, e.g. "2019-20"; None: the latest year with report content
+area = None  # local authority; None: the area that year's report.yaml names
 data_dir = None  # None: the repository's data/ folder
 
 # %% [markdown]
@@ -22,37 +22,37 @@ data_dir = None  # None: the repository's data/ folder
 # indicator register, where each figure names its source.
 
 # %%
-from swp_analysis import quality
+from swp_analysis import report
 
-q = quality.load(year, area, data_dir)
-q.summary()
+r = report.load(year, area, data_dir)
+r.quality_summary()
 
 # %% [markdown]
 # ### Sources
 
 # %%
-q.sources_table()
+r.sources_table()
 
 # %% [markdown]
 # ### Police records: every row read is kept or counted under a reason
 
 # %%
-q.reconciliation_table()
+r.reconciliation_table()
 
 # %% [markdown]
 # ### Figures not supplied
 
 # %%
-q.not_supplied()
+r.not_supplied()
 
 # %% [markdown]
 # ### Warnings and caveats
 
 # %%
-q.caveats()
+r.caveats()
 
 # %% [markdown]
 # ### Methods
 
 # %%
-q.methods()
+r.methods()

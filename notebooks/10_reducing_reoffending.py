@@ -10,8 +10,8 @@
 # ---
 
 # %% tags=["parameters"]
-year = "2018-19"  # financial year, April to March
-area = "Wolverhampton"  # local authority (the partnership's area)
+year = None  # financial year, e.g. "2019-20"; None: the latest year with report content
+area = None  # local authority; None: the area that year's report.yaml names
 data_dir = None  # None: the repository's data/ folder
 
 # %% [markdown]
@@ -68,17 +68,5 @@ r.chart_contributors()
 # %%
 r.contributors_table()
 
-# %% [markdown]
-# #### Burglary compared with the other authorities of the force
-
 # %%
-r.peer_summary("Burglary")
-
-# %%
-r.chart_peers("Burglary", "pct_change")
-
-# %%
-r.chart_peers("Burglary", "rate_per_1000")
-
-# %%
-r.peer_table_html("Burglary")
+r.peer_comparison()

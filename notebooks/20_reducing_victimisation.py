@@ -10,8 +10,8 @@
 # ---
 
 # %% tags=["parameters"]
-year = "2018-19"  # financial year, April to March
-area = "Wolverhampton"  # local authority (the partnership's area)
+year = None  # financial year, e.g. "2019-20"; None: the latest year with report content
+area = None  # local authority; None: the area that year's report.yaml names
 data_dir = None  # None: the repository's data/ folder
 
 # %% [markdown]

@@ -10,12 +10,12 @@
 # ---
 
 # %% tags=["parameters"]
-year = "2018-19"  # financial year, April to March
-area = "Wolverhampton"  # local authority (the partnership's area)
+year = None  # financial year, e.g. "2019-20"; None: the latest year with report content
+area = None  # local authority; None: the area that year's report.yaml names
 data_dir = None  # None: the repository's data/ folder
 
 # %%
-from swp_analysis import display, report
+from swp_analysis import report
 
 r = report.load(year, area, data_dir)
 r.headline()
@@ -30,7 +30,7 @@ r.glossary()
 # ## Key
 
 # %%
-display.rating_key()
+r.rating_key()
 
 # %% [markdown]
 # ## Introduction by the Chair

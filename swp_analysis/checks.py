@@ -16,8 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import ingest, periods, police
+from .content import REPORT_FILE, content_area, content_years, load_content
 from .errors import InputError, Problem, SwpError, ValidationFailed
+from .inputs import ReportInputs
 from .paths import DataPaths
+from .sources.register import check_periods, load_register
+from .sources.tables import population_for, read_expenditure, read_population
 
 
 def _collect(problems: list[Problem], fn, *args, **kwargs):
@@ -29,25 +34,13 @@ def _collect(problems: list[Problem], fn, *args, **kwargs):
         return None
 
 
-def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> list[Problem]:
+def validate(paths: DataPaths, year: str, area: str, *, read_police: bool = True) -> list[Problem]:
     """Check every input for ``year`` and ``area``; raise ValidationFailed listing all errors.
 
-    With ``police`` (the default) the police files are read and validated too, through the
+    With ``read_police`` (the default) the police files are read and validated too, through the
     ingest step, whose cache makes a second run cheap. Returns the warnings.
     """
-    from . import periods
-    from .content import build_context, load_content
-    from .report import ReportData
-    from .sources.register import check_periods, load_register
-    from .sources.tables import population_for, read_expenditure, read_population
-
-    try:
-        periods.previous(year)
-    except ValueError as exc:
-        raise InputError(
-            "--year", str(exc), expected="a financial year such as 2018-19", found=repr(year)
-        ) from None
-    problems: list[Problem] = []
+    _check_year_label(year)
     if not paths.raw.is_dir():
         raise InputError(
             paths.raw,
@@ -55,82 +48,93 @@ def validate(paths: DataPaths, year: str, area: str, *, police: bool = True) -> 
             expected="data/raw with the inputs (swp sample-data makes a sample)",
             found="no such folder",
         )
-
+    problems: list[Problem] = []
     register = _collect(problems, load_register, paths)
     if register is not None:
         problems += check_periods(register, year)
         problems += _register_area_warnings(register, area)
-
-    content = None
-    if (paths.report_dir(year) / "report.yaml").is_file():
-        content = _collect(problems, load_content, paths, year)
-    elif paths.report_dir(year).is_dir():
-        problems.append(
-            Problem(
-                paths.report_dir(year) / "report.yaml",
-                "The year's report folder has no report.yaml.",
-                expected="report.yaml",
-                found="no such file",
-            )
-        )
-    elif _partnership_years(paths, area):
-        problems.append(
-            Problem(
-                paths.report_dir(year),
-                f"There is no report content for {year}, so the report will have no ratings or narrative.",
-                expected=f"report/{year}/ (run `swp new-year {year}`)",
-                found="content for " + ", ".join(_partnership_years(paths, area)),
-                severity="warning",
-            )
-        )
-
+    content = _content(problems, paths, year, area)
     if paths.expenditure.is_file():
         priorities = [p.title for p in content.priorities] if content is not None else None
         _collect(problems, read_expenditure, paths.expenditure, priorities)
-
     claims_file = paths.report_dir(year) / "claims.csv"
     if claims_file.is_file():
         problems += _claims_problems(claims_file, register)
-
-    police_df = None
-    if police:
-        from . import ingest
-
-        result = _collect(problems, ingest.ingest_police, paths)
-        if result is not None:
-            police_df = ingest.read_processed(result.parquet)
-
-    area_known = True
-    if police_df is not None:
-        area_problems = _area_problems(police_df, area, paths)
-        problems += area_problems
-        area_known = not area_problems
-        problems += _year_problems(police_df, year, paths)
-
+    police_df, area_known = _police(problems, paths, year, area) if read_police else (None, True)
     population = _collect(problems, read_population, paths.population)
     if population is not None and area_known:
         for fy in (periods.previous(year), year):
             _collect(problems, population_for, population, area, fy)
-
     if content is not None and register is not None and police_df is not None and not problems:
-        data = ReportData(year, area, paths)
-        data.__dict__["police"] = police_df
-        data.__dict__["register"] = register
-        data.__dict__["population"] = population
-        try:
-            context = build_context(register, year, area, extra={"police": data.police_figures})
-            problems += content.check(context)
-        except (InputError, ValidationFailed) as exc:
-            problems += exc.problems
-
+        inputs = ReportInputs.with_tables(
+            year, area, paths, police=police_df, register=register, population=population
+        )
+        problems += _narrative_problems(content, inputs)
     if police_df is not None and not any(p.severity == "error" for p in problems):
         problems += missing_month_warnings(police_df, year, paths)
-
     problems = _unique(problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationFailed(errors)
     return [p for p in problems if p.severity != "error"]
+
+
+def _check_year_label(year: str) -> None:
+    try:
+        periods.start_of(year)
+    except ValueError as exc:
+        raise InputError(
+            "--year", str(exc), expected="a financial year such as 2018-19", found=repr(year)
+        ) from None
+
+
+def _content(problems: list[Problem], paths: DataPaths, year: str, area: str):
+    """The year's content (whichever area it is for), its problems added to ``problems``."""
+    folder = paths.report_dir(year)
+    if (folder / REPORT_FILE).is_file():
+        return _collect(problems, load_content, paths, year)
+    if folder.is_dir():
+        problems.append(
+            Problem(
+                folder / REPORT_FILE,
+                "The year's report folder has no report.yaml.",
+                expected="report.yaml",
+                found="no such file",
+            )
+        )
+        return None
+    own = [y for y in content_years(paths) if content_area(paths, y) == area]
+    if own:
+        problems.append(
+            Problem(
+                folder,
+                f"There is no report content for {year}, so the report will have no ratings or narrative.",
+                expected=f"report/{year}/ (run `swp new-year {year}`)",
+                found="content for " + ", ".join(own),
+                severity="warning",
+            )
+        )
+    return None
+
+
+def _police(problems: list[Problem], paths: DataPaths, year: str, area: str):
+    """The processed police table (None if it could not be made) and whether it holds ``area``."""
+    result = _collect(problems, ingest.ingest_police, paths)
+    if result is None:
+        return None, True
+    police_df = ingest.read_processed(result.parquet)
+    area_problems = _area_problems(police_df, area, paths)
+    problems += area_problems
+    problems += _year_problems(police_df, year, paths)
+    return police_df, not area_problems
+
+
+def _narrative_problems(content, inputs: ReportInputs) -> list[Problem]:
+    """Unknown placeholders (errors) and numbers typed into prose (warnings), every file."""
+    try:
+        return content.check(inputs.context | {"police": inputs.police_placeholders})
+    except (InputError, ValidationFailed) as exc:
+        return list(exc.problems)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -176,12 +180,10 @@ def _register_area_warnings(register, area: str) -> list[Problem]:
     ]
 
 
-def _year_problems(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
+def _year_problems(police_df: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
     """An error for each compared year with no police records at all (a missing month is
     only a warning, but a missing year leaves nothing to compare)."""
-    from . import periods
-
-    present = sorted(police["fiscal_year"].astype(str).unique())
+    present = sorted(police_df["fiscal_year"].astype(str).unique())
     problems = []
     for fy in (periods.previous(year), year):
         if fy in present:
@@ -199,25 +201,8 @@ def _year_problems(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Pr
     return problems
 
 
-def _partnership_years(paths: DataPaths, area: str) -> list[str]:
-    """The years whose report content is for ``area`` (its partnership's own years)."""
-    import yaml
-
-    years = []
-    for report in sorted((paths.raw / "report").glob("*/report.yaml")):
-        try:
-            data = yaml.safe_load(report.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        if isinstance(data, dict) and (data.get("partnership") or {}).get("area") == area:
-            years.append(report.parent.name)
-    return years
-
-
-def _area_problems(police: pd.DataFrame, area: str, paths: DataPaths) -> list[Problem]:
-    from . import crime
-
-    present = crime.areas_present(police)
+def _area_problems(police_df: pd.DataFrame, area: str, paths: DataPaths) -> list[Problem]:
+    present = police.areas_present(police_df)
     if area in present:
         return []
     return [
@@ -231,20 +216,9 @@ def _area_problems(police: pd.DataFrame, area: str, paths: DataPaths) -> list[Pr
     ]
 
 
-def check_area(paths: DataPaths, area: str) -> None:
-    """Raise InputError listing the areas present when ``area`` has no police records."""
-    from . import ingest
-
-    problems = _area_problems(ingest.load_police(paths), area, paths)
-    if problems:
-        raise ValidationFailed(problems)
-
-
-def missing_month_warnings(police: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
+def missing_month_warnings(police_df: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
     """A warning for each month of the two compared years with no police records at all."""
-    from . import periods
-
-    have = set(pd.to_datetime(police["month"]).dt.strftime("%Y-%m").unique())
+    have = set(pd.to_datetime(police_df["month"]).dt.strftime("%Y-%m").unique())
     out = []
     for fy in (periods.previous(year), year):
         for m in periods.months(fy):

@@ -14,9 +14,6 @@ from collections.abc import Sequence
 
 from .errors import SwpError
 
-DEFAULT_YEAR = "2018-19"
-DEFAULT_AREA = "Wolverhampton"
-
 
 def _say(msg: str) -> None:
     print(msg, flush=True)
@@ -32,8 +29,20 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _year_area(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--year", default=DEFAULT_YEAR, help="financial year, e.g. 2018-19")
-    p.add_argument("--area", default=DEFAULT_AREA, help="local authority, e.g. Wolverhampton")
+    p.add_argument(
+        "--year", default=None, help="financial year, e.g. 2018-19 (default: the latest year with content)"
+    )
+    p.add_argument(
+        "--area", default=None, help="local authority (default: the area the year's report.yaml names)"
+    )
+
+
+def _resolve_year_area(args: argparse.Namespace) -> None:
+    """Fill in ``--year`` and ``--area`` from the content when they were not given."""
+    from .content import resolve
+    from .paths import DataPaths
+
+    args.year, args.area = resolve(DataPaths.from_arg(args.data_dir), args.year, args.area)
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
@@ -84,7 +93,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from . import checks
     from .paths import DataPaths
 
-    warnings = checks.validate(DataPaths.from_arg(args.data_dir), args.year, args.area, police=True)
+    warnings = checks.validate(DataPaths.from_arg(args.data_dir), args.year, args.area)
     for w in warnings:
         _say(f"warning: {w}")
     _say(f"valid: no errors, {len(warnings)} warning(s)")
@@ -247,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.start = args.start or sample_data.DEFAULT_START
         args.end = args.end or sample_data.DEFAULT_END
     try:
+        if hasattr(args, "area"):
+            _resolve_year_area(args)
         return args.func(args)
     except SwpError as exc:
         if args.debug:

@@ -139,6 +139,19 @@ def bullets(items: Iterable[str]) -> Html:
     return Html("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
 
 
+def nothing() -> Html:
+    """An empty fragment: a cell that has nothing to show for this area (the build drops it)."""
+    return Html("")
+
+
+def join(parts: Iterable[object]) -> Html:
+    """Fragments in order: :class:`Html`, or anything with ``_repr_html_`` (a chart)."""
+    out = []
+    for part in parts:
+        out.append(part.markup if isinstance(part, Html) else part._repr_html_())
+    return Html("".join(out))
+
+
 def trusted(markup: str) -> Html:
     """Wrap HTML that the library itself produced from escaped input (e.g. rendered narrative)."""
     return Html(markup)

@@ -19,6 +19,7 @@ __all__ = [
     "Rating",
     "TargetResult",
     "compare_to_target",
+    "rating_check",
     "rating_disagrees",
     "suggest_rating",
 ]
@@ -211,3 +212,16 @@ def rating_disagrees(lead: Rating, suggested: Rating | None) -> bool:
     lead_level = min(lead.level or 0, 3)
     suggested_level = min(suggested.level or 0, 3)
     return lead_level > suggested_level
+
+
+def rating_check(lead: Rating, suggested: Rating | None) -> str:
+    """The check shown beside a lead's rating, in words (:func:`rating_disagrees` decides).
+
+    >>> rating_check(Rating.ON_TARGET, Rating.NOT_ON_TRACK)
+    'Flag: the rating is more positive than the evidence (Not on track for delivery)'
+    """
+    if suggested is None:
+        return "No linked indicator has a target: the rating rests on the narrative"
+    if rating_disagrees(lead, suggested):
+        return f"Flag: the rating is more positive than the evidence ({suggested.label})"
+    return f"Consistent with the evidence ({suggested.label})"

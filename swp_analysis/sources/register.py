@@ -37,7 +37,7 @@ from typing import Any, Literal
 import pandas as pd
 import pandera.pandas as pa
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from swp_analysis.errors import InputError, Problem, ValidationFailed
 from swp_analysis.paths import DataPaths
@@ -216,7 +216,8 @@ class IndicatorDef(BaseModel):
     """One indicator's definition in ``indicators.yaml``.
 
     ``id`` is used as a placeholder name in narrative (``{{ dv_reports.change }}``), so it is a
-    lower-case identifier. ``priority`` and ``objective`` are the ids used in ``report.yaml``.
+    lower-case identifier. Which objective an indicator is evidence for is said once, in the
+    year's ``report.yaml`` (an objective's ``indicators:``), where ``swp validate`` checks it.
     ``lag_years`` is how many years behind the report year the latest figure is (2 for a
     proven reoffending rate: the 2018-19 report quotes 2016-17, the latest ratified).
     """
@@ -224,14 +225,22 @@ class IndicatorDef(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=1)
-    priority: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    objective: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     unit: Unit
     polarity: Polarity
     target: Target | None = None
     source_organisation: str = Field(min_length=1)
     definition: str | None = None
     lag_years: int = Field(0, ge=0, le=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _linked_in_report_yaml(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ("objective" in data or "priority" in data):
+            raise ValueError(
+                "an indicator's objective is written once, in report/<year>/report.yaml (the "
+                "objective's indicators: list); remove objective and priority from indicators.yaml"
+            )
+        return data
 
     @field_validator("target")
     @classmethod

@@ -320,7 +320,7 @@ CASES: list[Case] = [
     Case(
         "indicators-malformed.yaml",
         "indicators.yaml",
-        line=6,
+        line=4,
         marker="title: Reports of domestic abuse: police",
         expect=(
             "not valid YAML",
@@ -333,21 +333,21 @@ CASES: list[Case] = [
     Case(
         "indicators-unknown-unit.yaml",
         "indicators.yaml",
-        line=14,
+        line=10,
         marker="unit: percent",
         expect=("column 'unit'", "'count', 'proportion', 'rate' or 'gbp'", "found 'percent'"),
     ),
     Case(
         "indicators-duplicate-id.yaml",
         "indicators.yaml",
-        line=17,
+        line=13,
         marker="- id: dv_reports",
         expect=("column 'id'", "defined twice", "found 'dv_reports' again"),
     ),
     Case(
         "indicators-proportion-target-as-percent.yaml",
         "indicators.yaml",
-        line=9,
+        line=7,
         marker="target: {kind: baseline, value: 70,",
         expect=("column 'target'", "fraction from 0 to 1 (write 0.7 for 70%)", "'value': 70"),
     ),
@@ -607,7 +607,7 @@ def no_notebooks(monkeypatch):
     def stop(*args, **kwargs):
         raise ReachedNotebooks("validation passed and the build went on to the notebooks")
 
-    monkeypatch.setattr(pipeline, "_execute_all", stop)
+    monkeypatch.setattr(pipeline.builder, "execute_all", stop)
 
 
 def _place(case_file: str, data: Path, dest: str) -> Path:

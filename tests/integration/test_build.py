@@ -232,7 +232,7 @@ def test_notebook_runs_on_its_defaults_from_any_folder(sample_dir, tmp_path, mon
         language="python",
         progress_bar=False,
         cwd=str(tmp_path),
-        kernel_manager_class=pipeline._interpreter_kernel_manager(),
+        kernel_manager_class=pipeline.interpreter_kernel_manager(),
     )
     assert "PACT" in _outputs_text(out)
 
@@ -244,7 +244,7 @@ def test_cache_keeps_at_most_the_limit_and_never_this_builds(tmp_path):
         p = cache / f"k{i}.ipynb"
         p.write_text("{}")
         os.utime(p, (1000 + i, 1000 + i))  # k9 newest, k0 oldest
-    pipeline._prune_cache(cache, keep={"k0"}, limit=3)
+    pipeline.prune_cache(cache, keep={"k0"}, limit=3)
     assert sorted(p.stem for p in cache.glob("*.ipynb")) == ["k0", "k7", "k8", "k9"]
 
 

@@ -211,9 +211,9 @@ def test_every_bad_definition_field_is_reported_with_its_line():
         read_definitions(BAD / "indicators-bad-fields.yaml")
     got = where(info.value.problems)
     assert got == {
-        (6, "unit"),  # percentage
-        (9, "title"),  # hate_crimes has no title: reported at its list item
-        (13, "polarity"),  # higher
+        (4, "unit"),  # percentage
+        (7, "title"),  # hate_crimes has no title: reported at its list item
+        (9, "polarity"),  # higher
     }
     unit = next(p for p in info.value.problems if p.column == "unit")
     assert "count" in unit.expected and unit.found == "'percentage'"
@@ -222,30 +222,30 @@ def test_every_bad_definition_field_is_reported_with_its_line():
 def test_repeated_id_and_repeated_key(tmp_path):
     f = tmp_path / "indicators.yaml"
     item = (
-        "  - id: champions\n    title: Champions\n    priority: v\n    objective: o\n"
+        "  - id: champions\n    title: Champions\n"
         "    unit: count\n    polarity: none\n    source_organisation: SWP\n"
     )
     f.write_text("indicators:\n" + item + item)
     with pytest.raises(ValidationFailed) as info:
         read_definitions(f)
-    assert where(info.value.problems) == {(9, "id")}
+    assert where(info.value.problems) == {(7, "id")}
     f.write_text("indicators:\n" + item.replace("    unit: count\n", "    unit: count\n    unit: gbp\n"))
     with pytest.raises(ValidationFailed) as info:
         read_definitions(f)
-    assert where(info.value.problems) == {(7, "unit")}
+    assert where(info.value.problems) == {(5, "unit")}
 
 
 def test_a_proportion_target_must_be_a_fraction(tmp_path):
     f = tmp_path / "indicators.yaml"
     f.write_text(
-        "indicators:\n  - id: p\n    title: P\n    priority: v\n    objective: o\n"
+        "indicators:\n  - id: p\n    title: P\n"
         "    unit: proportion\n    polarity: down_is_good\n"
         "    target: {kind: baseline, value: 70, source: strategy}\n"
         "    source_organisation: SWP\n"
     )
     with pytest.raises(ValidationFailed) as info:
         read_definitions(f)
-    assert where(info.value.problems) == {(8, "target")}
+    assert where(info.value.problems) == {(6, "target")}
 
 
 # --------------------------------------------------------------------------------------------

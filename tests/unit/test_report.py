@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import count_crimes_by_type
 
 from swp_analysis import report, stats
+from swp_analysis.police.placeholders import claim_figures
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +38,7 @@ def test_police_placeholders_are_computed_only_when_named():
 def test_police_claims_share_and_rank_match_an_independent_count(r, sample_dir):
     counts = count_crimes_by_type(sample_dir)  # counted with the csv module
     total = sum(counts.values())
-    figure = r.police_claims()
+    figure = claim_figures(r.police, r.inputs.population)
     share = figure("share", "Vehicle crime", "Wolverhampton", "2018-19")
     assert share == pytest.approx(100 * counts["Vehicle crime"] / total)
     rank = 1 + sum(1 for v in counts.values() if v > counts["Vehicle crime"])
@@ -43,11 +46,25 @@ def test_police_claims_share_and_rank_match_an_independent_count(r, sample_dir):
     assert figure("share", "Theft from a motor vehicle", "Wolverhampton", "2018-19") is None
 
 
-def test_key_figures_say_not_supplied_never_zero(sample_dir):
-    other = report.load("2018-19", "Walsall", sample_dir)
-    html = other.key_figures(["dv_reports"]).markup
+def test_key_figures_say_not_supplied_never_zero(sample_dir, tmp_path):
+    # The bundled register without its 2018-19 figure for domestic abuse reports.
+    shutil.copytree(sample_dir / "raw", tmp_path / "raw", ignore=shutil.ignore_patterns("police"))
+    csv = tmp_path / "raw" / "indicators.csv"
+    lines = csv.read_text().splitlines(keepends=True)
+    kept = [ln for ln in lines if not ln.startswith("dv_reports,Wolverhampton,2018-19,")]
+    assert len(kept) == len(lines) - 1
+    csv.write_text("".join(kept))
+    html = report.load("2018-19", "Wolverhampton", tmp_path).key_figures(["dv_reports"]).markup
     assert "not supplied" in html and ">0<" not in html
+
+
+def test_another_authority_shows_nothing_of_the_partnership(sample_dir):
+    other = report.load("2018-19", "Walsall", sample_dir)
     assert other.content is None and other.claims is None
+    # The register is the partnership's and holds no Walsall rows: no boxes under its titles.
+    assert other.key_figures(["dv_reports"]).markup == ""
+    assert other.objective("rr_black_country").markup == ""
+    assert "No partnership content" in other.headline().markup
 
 
 def test_change_table_gives_poisson_verdicts(r):

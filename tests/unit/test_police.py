@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from swp_analysis import clean, crime, stats
+from swp_analysis import clean, stats
+from swp_analysis import police as crime
 from swp_analysis.sources import policeuk
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "police" / "tree"

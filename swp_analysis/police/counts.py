@@ -1,0 +1,89 @@
+"""Counts of recorded crime and anti-social behaviour for an area and financial year.
+
+police.uk has no separate "theft from a motor vehicle" category: its nearest measure is
+"Vehicle crime", and figures here say which police.uk category they use.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from swp_analysis import periods, stats
+
+from .select import check_area, check_year, counts_by, crime_mask, present, selection
+
+
+def recorded_crime(df: pd.DataFrame, area: str | None = None, fiscal_year: str | None = None) -> pd.DataFrame:
+    """Kept, non-ASB records located in the force's own authorities, for an area and year."""
+    return df.loc[selection(df, area, fiscal_year)]
+
+
+def total_recorded_crime(df: pd.DataFrame, area: str, fiscal_year: str) -> int:
+    """Total recorded crime (excluding anti-social behaviour) in ``area`` in ``fiscal_year``."""
+    return int(selection(df, area, fiscal_year).sum())
+
+
+def trc_change(df: pd.DataFrame, area: str, fiscal_year: str) -> stats.ChangeSummary:
+    """Total recorded crime in ``fiscal_year`` against the year before: change, %, Poisson Z."""
+    before = total_recorded_crime(df, area, periods.previous(fiscal_year))
+    now = total_recorded_crime(df, area, fiscal_year)
+    return stats.change_summary(before, now)
+
+
+def crime_type_shares(df: pd.DataFrame, area: str, fiscal_year: str) -> pd.DataFrame:
+    """Each police.uk crime type's count, share of the area's TRC (0..1) and rank (1 = largest).
+
+    Index ``crime_type``; rows sorted by rank (ties share a rank, see
+    :func:`stats.rank_contributors`). Types with no record that year are left out.
+    """
+    counts = counts_by(df["crime_type"], selection(df, area, fiscal_year))
+    counts = counts[counts > 0].sort_index().astype("int64")
+    counts.index.name = "crime_type"
+    if counts.empty:
+        raise ValueError(f"{area} has no recorded crime in {fiscal_year}, so no shares can be given")
+    table = stats.rank_contributors(counts)
+    table.index.name = "crime_type"
+    return table
+
+
+def monthly_counts(df: pd.DataFrame, area: str, fiscal_years: list[str]) -> pd.DataFrame:
+    """Recorded crime per month of each fiscal year: columns month, fiscal_year, count.
+
+    Every month of the years is listed. A month whose police file is present (the area's force
+    has records that month) and holds no crime for the area counts 0; a month with no file at
+    all has a missing count (``<NA>``), never 0.
+    """
+    check_area(df, area)
+    months = [m for fy in fiscal_years for m in periods.months(fy)]
+    stamps = pd.to_datetime(pd.Index(months), format="%Y-%m").astype("datetime64[s]")
+    ok_in_area = (df["location_status"] == "ok").to_numpy() & (df["area"] == area).to_numpy()
+    forces = present(df["force"], ok_in_area)
+    in_force = df["force"].isin(forces).to_numpy()
+    with_file = set(pd.DatetimeIndex(df.loc[in_force, "month"].unique()).astype("datetime64[s]"))
+    crimes = df.loc[crime_mask(df) & ok_in_area, "month"]
+    counted = crimes.value_counts()
+    counted.index = pd.DatetimeIndex(counted.index).astype("datetime64[s]")
+    values = [int(counted.get(s, 0)) if s in with_file else pd.NA for s in stamps]
+    return pd.DataFrame(
+        {
+            "month": stamps,
+            "fiscal_year": [periods.fiscal_year(m) for m in months],
+            "count": pd.array(values, dtype="Int64"),
+        }
+    )
+
+
+def asb_count(df: pd.DataFrame, area: str, fiscal_year: str) -> int:
+    """Anti-social behaviour incidents located in ``area`` in ``fiscal_year`` (not crime)."""
+    check_area(df, area)
+    check_year(df, fiscal_year)
+    mask = (
+        df["is_asb"].to_numpy(dtype=bool)
+        & (df["location_status"] == "ok").to_numpy()
+        & (df["area"] == area).to_numpy()
+        & (df["fiscal_year"] == fiscal_year).to_numpy()
+    )
+    return int(mask.sum())
+
+
+# --------------------------------------------------------------------------------------------

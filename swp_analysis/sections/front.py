@@ -1,0 +1,123 @@
+"""The report's front and back matter, from the year's content: headline, glossary, narrative,
+strategy, next year's priorities and the board's membership.
+
+A report for an authority that is not the partnership's own has no content: these sections then
+say so once (:func:`headline`) and otherwise show nothing, so that report says nothing about the
+partnership's area or organisation.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from swp_analysis import display
+from swp_analysis.display import Html
+from swp_analysis.inputs import ReportInputs
+
+
+def headline(inputs: ReportInputs) -> Html:
+    """The partnership's name and strapline, or what this report covers without content."""
+    c = inputs.content
+    if c is None:
+        return display.paragraph(
+            f"This report covers {inputs.area}, {inputs.year}. No partnership content (ratings, "
+            "narrative, partners' figures) has been supplied for this area, so it shows police "
+            "figures only.",
+            "swp-missing",
+        )
+    p = c.partnership
+    bits = [p.name, p.strapline, p.operating_as]
+    return Html("".join(f"<p><strong>{display.escape(b)}</strong></p>" for b in bits if b))
+
+
+def narrative(inputs: ReportInputs, file: str) -> Html:
+    """A Markdown narrative file of this year's content, placeholders filled, as HTML."""
+    if inputs.content is None:
+        return display.nothing()
+    return display.trusted(inputs.content.html(file, inputs.context))
+
+
+def narrative_section(inputs: ReportInputs, name: str) -> Html:
+    """One of the free-standing narrative sections named in ``report.yaml`` (``introduction``)."""
+    if inputs.content is None:
+        return display.nothing()
+    return narrative(inputs, getattr(inputs.content.report.narrative, name))
+
+
+def glossary(inputs: ReportInputs) -> Html:
+    if inputs.content is None:
+        return display.nothing()
+    if not inputs.content.glossary:
+        return display.paragraph("No glossary supplied.", "swp-missing")
+    rows = [(g.term, g.meaning) for g in inputs.content.glossary]
+    df = pd.DataFrame(rows, columns=["Term", "Meaning"]).set_index("Term")
+    return display.table(df, "Glossary of terms")
+
+
+def rating_key(inputs: ReportInputs) -> Html:
+    """The report's key (every rating with its symbol), shown when there are ratings."""
+    return display.rating_key() if inputs.content is not None else display.nothing()
+
+
+def signatories(inputs: ReportInputs) -> Html:
+    if inputs.content is None or not inputs.content.report.signatories:
+        return display.nothing()
+    items = [
+        ", ".join(x for x in (s.name, s.role, s.organisation) if x) for s in inputs.content.report.signatories
+    ]
+    return Html("<p>Signed by:</p>" + display.bullets(items).markup)
+
+
+def strategy_heading(inputs: ReportInputs) -> Html:
+    if inputs.content is None:
+        return display.nothing()
+    return display.heading(inputs.content.report.strategy_title, 2, "strategy-overview")
+
+
+def strategy_overview(inputs: ReportInputs) -> Html:
+    if inputs.content is None:
+        return display.nothing()
+    parts = []
+    for p in inputs.content.priorities:
+        parts.append(f"<h3>{display.escape(p.title)}</h3>")
+        parts.append(display.bullets(s.text for s in p.strategy_objectives).markup)
+    return Html("".join(parts))
+
+
+def committed_to(inputs: ReportInputs, priority_id: str) -> Html:
+    """The strategy's objectives for one priority ("SWP committed to:")."""
+    content = inputs.content
+    if content is None:
+        return display.nothing()
+    p = next((p for p in content.priorities if p.id == priority_id), None)
+    if p is None:
+        return display.nothing()
+    short = content.partnership.short_name or content.partnership.name
+    return Html(
+        f"<p>{display.escape(short)} committed to:</p>"
+        + display.bullets(s.text for s in p.strategy_objectives).markup
+    )
+
+
+def next_year_table(inputs: ReportInputs) -> Html:
+    if inputs.content is None:
+        return display.nothing()
+    ny = inputs.content.next_year
+    if ny is None:
+        return display.paragraph("Next year's priorities have not been supplied.", "swp-missing")
+    parts = [display.heading(ny.title, 2, "next-year-priorities").markup]
+    for row in ny.rows:
+        parts.append(f"<h3>{display.escape(row.priority)}</h3>")
+        parts.append(display.bullets(row.items).markup)
+    return Html("".join(parts))
+
+
+def membership(inputs: ReportInputs) -> Html:
+    if inputs.content is None:
+        return display.nothing()
+    m = inputs.content.membership
+    parts = [f"<p>{display.escape(m.heading)}</p>", display.bullets(m.members).markup]
+    if m.third_sector:
+        heading = m.third_sector_heading or "Third sector:"
+        parts += [f"<p>{display.escape(heading)}</p>", display.bullets(m.third_sector).markup]
+    return Html("".join(parts))
