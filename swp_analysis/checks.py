@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ingest, periods, police
+from . import formatting, ingest, periods, police
 from .content import REPORT_FILE, content_area, content_years, load_content
 from .errors import InputError, Problem, SwpError, ValidationFailed
 from .inputs import ReportInputs
@@ -63,15 +63,14 @@ def validate(paths: DataPaths, year: str, area: str, *, read_police: bool = True
     police_df, area_known = _police(problems, paths, year, area) if read_police else (None, True)
     population = _collect(problems, read_population, paths.population)
     if population is not None and area_known:
-        for fy in (periods.previous(year), year):
-            _collect(problems, population_for, population, area, fy)
+        problems += _population_warnings(population, area, year)
     if content is not None and register is not None and police_df is not None and not problems:
         inputs = ReportInputs.with_tables(
             year, area, paths, police=police_df, register=register, population=population
         )
         problems += _narrative_problems(content, inputs)
-    if police_df is not None and not any(p.severity == "error" for p in problems):
-        problems += missing_month_warnings(police_df, year, paths)
+    if police_df is not None and area_known:
+        problems += coverage_warnings(police_df, area, [periods.previous(year), year], paths)
     problems = _unique(problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -125,7 +124,6 @@ def _police(problems: list[Problem], paths: DataPaths, year: str, area: str):
     police_df = ingest.read_processed(result.parquet)
     area_problems = _area_problems(police_df, area, paths)
     problems += area_problems
-    problems += _year_problems(police_df, year, paths)
     return police_df, not area_problems
 
 
@@ -180,27 +178,6 @@ def _register_area_warnings(register, area: str) -> list[Problem]:
     ]
 
 
-def _year_problems(police_df: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
-    """An error for each compared year with no police records at all (a missing month is
-    only a warning, but a missing year leaves nothing to compare)."""
-    present = sorted(police_df["fiscal_year"].astype(str).unique())
-    problems = []
-    for fy in (periods.previous(year), year):
-        if fy in present:
-            continue
-        months = periods.months(fy)
-        problems.append(
-            Problem(
-                paths.police,
-                f"There are no police records for {fy}: the report compares {year} "
-                f"with {periods.previous(year)}, so it needs street files for both years.",
-                expected=f"street files for {months[0]} to {months[-1]}",
-                found="records only for " + ", ".join(present) if present else "no records",
-            )
-        )
-    return problems
-
-
 def _area_problems(police_df: pd.DataFrame, area: str, paths: DataPaths) -> list[Problem]:
     present = police.areas_present(police_df)
     if area in present:
@@ -216,22 +193,53 @@ def _area_problems(police_df: pd.DataFrame, area: str, paths: DataPaths) -> list
     ]
 
 
-def missing_month_warnings(police_df: pd.DataFrame, year: str, paths: DataPaths) -> list[Problem]:
-    """A warning for each month of the two compared years with no police records at all."""
-    have = set(pd.to_datetime(police_df["month"]).dt.strftime("%Y-%m").unique())
+def coverage_warnings(
+    police_df: pd.DataFrame, area: str, years: list[str], paths: DataPaths
+) -> list[Problem]:
+    """One warning for each year the police data do not wholly cover for ``area``, listing the
+    months: the report says so wherever that year's figures appear."""
+    known = police.covered_months(police_df, area)
+    out = []
+    for fy in years:
+        cov = police.coverage(police_df, area, fy, known=known)
+        if cov.complete:
+            continue
+        consequence = (
+            "its recorded crime will not be reported"
+            if cov.empty
+            else "the report says so wherever its figures appear, and compares it only with the same months"
+        )
+        out.append(
+            Problem(
+                paths.police,
+                f"{area}, {fy}: the police data cover {cov.n} of 12 months, so {consequence}.",
+                expected=f"street files for {formatting.month_list(periods.months(fy))}",
+                found=f"none for {formatting.month_list(list(cov.missing))}",
+                severity="warning",
+            )
+        )
+    return out
+
+
+def _population_warnings(population: pd.DataFrame, area: str, year: str) -> list[Problem]:
+    """A warning for each compared year without a population for ``area``: no rate for it."""
     out = []
     for fy in (periods.previous(year), year):
-        for m in periods.months(fy):
-            if m not in have:
-                out.append(
-                    Problem(
-                        paths.police,
-                        f"No police file for {m} ({fy}): that year's totals are incomplete.",
-                        expected=f"a street file for {m}",
-                        found="none",
-                        severity="warning",
-                    )
+        try:
+            population_for(population, area, fy)
+        except InputError as exc:
+            (problem,) = exc.problems
+            out.append(
+                Problem(
+                    problem.file,
+                    problem.message + " Rates per 1,000 residents will read \u201cnot available\u201d.",
+                    problem.row,
+                    problem.column,
+                    problem.expected,
+                    problem.found,
+                    severity="warning",
                 )
+            )
     return out
 
 

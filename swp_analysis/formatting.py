@@ -14,6 +14,7 @@ import operator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from swp_analysis.periods import month_label
 from swp_analysis.stats import (
     SMALL_BASE,
     WITHIN_NORMAL,
@@ -30,13 +31,19 @@ if TYPE_CHECKING:  # pragma: no cover - annotations only
 
 __all__ = [
     "NOT_SUPPLIED",
+    "Missing",
     "change_text",
     "change_with_verdict",
+    "coverage_note",
     "fmt_count",
     "fmt_gbp",
     "fmt_number",
     "fmt_pct",
     "fmt_prop",
+    "missing_sentence",
+    "month_list",
+    "suppression_note",
+    "versus_peers",
     "ordinal",
     "peer_rank_label",
     "rank_label",
@@ -44,6 +51,90 @@ __all__ = [
 ]
 
 NOT_SUPPLIED = "not supplied"
+
+# Missing figures travel through narrative as a marker between these private-use characters,
+# so that the sentence holding one can be replaced as a whole (content.narrative).
+MISSING_OPEN, MISSING_SEP, MISSING_CLOSE = "\ue000", "\ue002", "\ue001"
+REASONS = {
+    "not supplied": NOT_SUPPLIED,
+    "suppressed": "*",
+    "no police data": "not available",
+    "not comparable": "not comparable",
+    "part year": "not shown for a part year",
+    "no population": "not available",
+}
+
+
+class Missing(str):
+    """A figure that is not there, and why: ``"not supplied"``, ``"suppressed"`` (a count of 1 to
+    4, or one that would reveal such a count), ``"no police data"`` (no month of the year),
+    ``"not comparable"`` (two years with no month in common), ``"part year"`` (a rate or rank
+    that a part year would mislead) or ``"no population"``.
+
+    It reads as text in a table ("not supplied", "*", "not available"). In narrative it carries
+    what is missing and for which period, so the sentence holding it can be replaced by one
+    that says so (:func:`missing_sentence`), rather than printing "from not supplied to ...".
+
+    >>> m = Missing("domestic abuse reports", "2019-20")
+    >>> str(m), m.supplied
+    ('not supplied', False)
+    """
+
+    what: str
+    period: str
+    reason: str
+    supplied = False
+
+    def __new__(cls, what: str, period: str, reason: str = "not supplied") -> Missing:
+        if reason not in REASONS:
+            raise ValueError(f"reason must be one of {', '.join(REASONS)}; found {reason!r}")
+        obj = super().__new__(cls, REASONS[reason])
+        obj.what, obj.period, obj.reason = what, period, reason
+        return obj
+
+    def __html__(self) -> str:
+        """The marker narrative rendering sees (Jinja asks for ``__html__`` when autoescaping)."""
+        from markupsafe import escape
+
+        parts = (str(escape(self.what)), str(escape(self.period)), self.reason)
+        return MISSING_OPEN + MISSING_SEP.join(parts) + MISSING_CLOSE
+
+
+def missing_sentence(items: list[tuple[str, str, str]]) -> str:
+    """The sentence that replaces one whose figures are missing: (what, period, reason) each.
+
+    >>> missing_sentence([("hate crimes recorded", "2019-20", "not supplied")])
+    'The figure for hate crimes recorded was not supplied for 2019-20.'
+    """
+    out = []
+    for reason in REASONS:
+        same = [(w, p) for w, p, r in items if r == reason]
+        if not same:
+            continue
+        whats = list(dict.fromkeys(w for w, _ in same))
+        periods = list(dict.fromkeys(p for _, p in same))
+        noun = "figure" if len(whats) == 1 else "figures"
+        names = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        when = " and ".join(periods)
+        if reason == "not supplied":
+            verb = "was" if len(whats) == 1 else "were"
+            out.append(f"The {noun} for {names} {verb} not supplied for {when}.")
+        elif reason == "suppressed":
+            out.append(
+                f"The {noun} for {names} in {when} {'is' if len(whats) == 1 else 'are'} not shown: "
+                "too small to publish without risk of identifying someone."
+            )
+        elif reason == "no police data":
+            out.append(f"Police figures for {when} are not available: the data cover no month of it.")
+        elif reason == "not comparable":
+            out.append(
+                f"The {names} cannot be given: the police data cover no calendar month in both {when}."
+            )
+        elif reason == "part year":
+            out.append(f"The {names} for {when} is not shown: the police data cover only part of that year.")
+        else:
+            out.append(f"The {names} for {when} is not available: the population is not known.")
+    return " ".join(out)
 
 
 def _round_half_up(x: float, dp: int) -> Decimal:
@@ -198,3 +289,80 @@ def rate_text(rate: Rate) -> str:
         f"({fmt_number(rate.level * 100, dp=1)}% confidence interval "
         f"{fmt_number(rate.lower)} to {fmt_number(rate.upper)})"
     )
+
+
+def month_list(months: list[str] | tuple[str, ...]) -> str:
+    """Police.uk months in words, runs of consecutive months joined.
+
+    >>> month_list(["2019-07"]), month_list(["2019-07", "2019-08", "2019-09", "2020-01"])
+    ('July 2019', 'July to September 2019 and January 2020')
+    """
+    runs: list[list[str]] = []
+    for m in sorted(months):
+        y, mo = int(m[:4]), int(m[5:])
+        if runs:
+            py, pm = int(runs[-1][-1][:4]), int(runs[-1][-1][5:])
+            if (y * 12 + mo) - (py * 12 + pm) == 1:
+                runs[-1].append(m)
+                continue
+        runs.append([m])
+    words = []
+    for run in runs:
+        first, last = month_label(run[0]), month_label(run[-1])
+        if len(run) == 1:
+            words.append(first)
+        elif run[0][:4] == run[-1][:4]:
+            words.append(f"{first.split()[0]} to {last}")
+        else:
+            words.append(f"{first} to {last}")
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def coverage_note(year: str, covered: tuple[str, ...], missing: tuple[str, ...]) -> str:
+    """How much of a year the police data cover, for the sentence a figure appears in.
+
+    A complete year needs no note (""); otherwise "11 of 12 months; the missing month is July
+    2019", "2 of 12 months: November 2016 to December 2016 only", "no month of 2019-20".
+
+    >>> coverage_note("2019-20", ("2019-04",) * 11, ("2019-07",))
+    '11 of 12 months; the missing month is July 2019'
+    """
+    n = len(covered)
+    if not missing:
+        return ""
+    if n == 0:
+        return f"no month of {year}"
+    if len(missing) <= 3:
+        noun = "month is" if len(missing) == 1 else "months are"
+        return f"{n} of 12 months; the missing {noun} {month_list(missing)}"
+    return f"{n} of 12 months: {month_list(covered)} only"
+
+
+def versus_peers(verdict: str, n_others: int) -> str:
+    """A benchmark verdict in Fingertips' words, against the average of the other authorities.
+
+    >>> versus_peers("similar", 6)
+    'similar to the average of the other 6 authorities'
+    """
+    group = f"the average of the other {n_others} authorit{'y' if n_others == 1 else 'ies'}"
+    words = {"higher": "higher than", "similar": "similar to", "lower": "lower than"}
+    if verdict not in words:
+        return f"not compared with {group}"
+    return f"{words[verdict]} {group}"
+
+
+def suppression_note(primary: int, secondary: int) -> str:
+    """The note under a table of counts, saying exactly what disclosure control hid.
+
+    >>> suppression_note(0, 0)
+    'No count here is between 1 and 4, so none is hidden.'
+    >>> suppression_note(2, 1).split("; ")[1]
+    '1 other count is hidden too, so that the total cannot reveal them.'
+    """
+    if primary == 0 and secondary == 0:
+        return "No count here is between 1 and 4, so none is hidden."
+    text = f"Counts of 1 to 4 ({primary} here) are shown as *, with their shares and ranks"
+    if secondary:
+        noun = "count is" if secondary == 1 else "counts are"
+        text += f"; {secondary} other {noun} hidden too, so that the total cannot reveal them"
+    return text + "."

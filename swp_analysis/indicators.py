@@ -26,6 +26,20 @@ NOT_APPLICABLE = "not applicable"
 NO_TARGET = "no target set"
 
 
+def _what(title: str) -> str:
+    """A title as it reads mid-sentence: "Hate crimes recorded" -> "hate crimes recorded"; a title
+    with a proper name or acronym anywhere ("Violent Offender Orders granted", "GP practice
+    staff") keeps its capitals.
+
+    >>> _what("Hate crimes recorded"), _what("Partners and Communities Together (PACT) meetings held")
+    ('hate crimes recorded', 'Partners and Communities Together (PACT) meetings held')
+    """
+    words = title.split()
+    if words and words[0][1:].islower() and not any(w[:1].isupper() for w in words[1:]):
+        return title[0].lower() + title[1:]
+    return title
+
+
 def fmt_in_unit(x: float | None, unit: str) -> str:
     """A register value in its unit: a count "6,858", a proportion "74.3%" (or "83%" when the
     figure is whole), money "£110,000", anything else to one decimal.
@@ -84,10 +98,17 @@ def indicator_context(register: Register, definition: IndicatorDef, year: str, a
         "target": definition.target.value if definition.target else None,
         "target_met": None,
     }
+    what = _what(definition.title)
     ctx = _values(definition, period, previous_period, now, raw)
+    ctx["supplied"] = v is not None
     if v is not None and b is not None:
         ctx.update(_change(b, v, unit, raw))
-    ctx.update(_target(definition, v, raw))
+    else:
+        gap = formatting.Missing(what, period if v is None else previous_period)
+        for key in ("change", "change_pct", "change_pp", "z", "verdict"):
+            if ctx[key] != NOT_APPLICABLE:
+                ctx[key] = gap
+    ctx.update(_target(definition, v, raw, formatting.Missing(what, period)))
     ctx["raw"] = raw
     return ctx
 
@@ -95,6 +116,8 @@ def indicator_context(register: Register, definition: IndicatorDef, year: str, a
 def _values(definition: IndicatorDef, period: str, previous_period: str, now, raw: dict) -> dict[str, Any]:
     """The value, the year before's and where they come from, formatted."""
     unit = definition.unit
+    what = _what(definition.title)
+    missing_now = formatting.Missing(what, period)
     return {
         "id": definition.id,
         "title": definition.title,
@@ -103,14 +126,18 @@ def _values(definition: IndicatorDef, period: str, previous_period: str, now, ra
         "period_long": long_label(period),
         "previous_period": previous_period,
         "previous_period_long": long_label(previous_period),
-        "value": fmt_in_unit(raw["value"], unit),
-        "previous": fmt_in_unit(raw["previous"], unit),
-        "numerator": NOT_SUPPLIED if _missing(raw["numerator"]) else formatting.fmt_count(raw["numerator"]),
-        "denominator": NOT_SUPPLIED
+        "value": missing_now if raw["value"] is None else fmt_in_unit(raw["value"], unit),
+        "previous": formatting.Missing(what, previous_period)
+        if raw["previous"] is None
+        else fmt_in_unit(raw["previous"], unit),
+        "numerator": formatting.Missing(f"{what} (its count)", period)
+        if _missing(raw["numerator"])
+        else formatting.fmt_count(raw["numerator"]),
+        "denominator": formatting.Missing(f"{what} (its total)", period)
         if _missing(raw["denominator"])
         else formatting.fmt_count(raw["denominator"]),
         "note": (now.note if now is not None and now.note else ""),
-        "source": now.source if now is not None else NOT_SUPPLIED,
+        "source": now.source if now is not None else missing_now,
         "change": NOT_SUPPLIED,
         "change_pct": NOT_SUPPLIED,
         "change_pp": NOT_APPLICABLE if unit != "proportion" else NOT_SUPPLIED,
@@ -153,7 +180,9 @@ def _change(b: float, v: float, unit: str, raw: dict) -> dict[str, Any]:
     return out
 
 
-def _target(definition: IndicatorDef, v: float | None, raw: dict) -> dict[str, Any]:
+def _target(
+    definition: IndicatorDef, v: float | None, raw: dict, missing: formatting.Missing
+) -> dict[str, Any]:
     """The target or baseline and whether the value meets it, in words."""
     target = definition.target
     keys = ("target", "target_met", "target_value", "target_label", "vs_target")
@@ -163,7 +192,7 @@ def _target(definition: IndicatorDef, v: float | None, raw: dict) -> dict[str, A
     out: dict[str, Any] = {"target_value": fmt_in_unit(target.value, unit)}
     out["target_label"] = target.label or out["target_value"]
     if v is None:
-        return out | dict.fromkeys(("target", "target_met", "vs_target"), NOT_SUPPLIED)
+        return out | dict.fromkeys(("target", "target_met", "vs_target"), missing)
     out["vs_target"] = "below" if v < target.value else ("above" if v > target.value else "level with")
     if definition.polarity == "none":
         out["target"] = f"{fmt_in_unit(v, unit)} against {out['target_label']}"

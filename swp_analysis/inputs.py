@@ -133,7 +133,10 @@ class ReportInputs:
         """Police figures narrative can name: ``{{ police.trc.change }}`` etc."""
         from swp_analysis.police.placeholders import placeholders
 
-        return placeholders(self.police, self.area, self.year, self.population, self.settings.crime_types)
+        settings = self.settings
+        return placeholders(
+            self.police, self.area, self.year, self.population, settings.crime_types, settings.peers
+        )
 
     @cached_property
     def context(self) -> dict[str, Any]:

@@ -23,7 +23,14 @@ from swp_analysis.periods import is_fiscal_year
 from swp_analysis.ratings import Rating
 from swp_analysis.sources.policeuk import ANTI_SOCIAL_BEHAVIOUR, CRIME_TYPES
 
-from .narrative import check_placeholders, lint_narrative, markdown_to_html, render_narrative
+from .fallback import fallback_warning
+from .narrative import (
+    check_placeholders,
+    lint_narrative,
+    markdown_to_html,
+    render_narrative,
+    render_with_fallbacks,
+)
 
 REPORT_FILE = "report.yaml"
 
@@ -162,13 +169,16 @@ class Membership(_Model):
 class Comparison(_Model):
     """How the partnership's police figures are compared with its peers.
 
-    ``crime_types``: police.uk categories the report compares with the other authorities
-    (each gets its own section and ``{{ police.<type> }}`` placeholders, e.g.
-    ``{{ police.burglary.change_rank }}``). These are analysis settings of the data folder,
-    so a report for another authority built from it compares the same crime types.
+    ``crime_types``: police.uk categories the report compares with its peers (each gets its
+    own section and ``{{ police.<type> }}`` placeholders, e.g. ``{{ police.burglary.verdict }}``).
+    ``peers``: the authorities to compare with, for example the partnership's most similar
+    group; empty means the force's other authorities. Only peers whose police data are in the
+    data folder are used. These are analysis settings of the data folder, so a report for
+    another authority built from it compares the same crime types.
     """
 
     crime_types: list[str] = []
+    peers: list[str] = []
 
     @field_validator("crime_types")
     @classmethod
@@ -272,9 +282,14 @@ class ReportContent:
         return markdown_to_html(self.render(file, context))
 
     def check(self, context: Mapping[str, Any]) -> list[Problem]:
-        """Every unknown placeholder (errors) and typed-in number (warnings) in every file."""
+        """Every unknown placeholder (errors), typed-in number and sentence that will fall back
+        because its figure is missing (warnings), in every file."""
         problems: list[Problem] = []
         for name, text in self.texts.items():
-            problems += check_placeholders(text, context, file=self.folder / name)
-            problems += lint_narrative(text, context, file=self.folder / name)
+            file = self.folder / name
+            unknown = check_placeholders(text, context, file=file)
+            problems += unknown + lint_narrative(text, context, file=file)
+            if not unknown:
+                _, fallbacks = render_with_fallbacks(text, context, file=file)
+                problems += [fallback_warning(file, f) for f in fallbacks]
         return problems

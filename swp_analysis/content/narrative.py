@@ -23,6 +23,8 @@ from markdown_it import MarkdownIt
 from swp_analysis import formatting
 from swp_analysis.errors import InputError, Problem
 
+from .fallback import Fallback, apply_fallbacks, otherwise
+
 
 def source_line(text: str, line: int | None) -> str | None:
     lines = text.splitlines()
@@ -40,11 +42,13 @@ def source_line(text: str, line: int | None) -> str | None:
 def environment() -> ImmutableSandboxedEnvironment:
     # Sandboxed: a narrative file is data a lead edits, never code; autoescaped: a value can
     # never become markup; StrictUndefined: an unknown name is an error, never blank prose.
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals["otherwise"] = otherwise
+    return env
 
 
 def _chain(node: jnodes.Node) -> list[str] | None:
@@ -140,9 +144,17 @@ def render_narrative(text: str, context: Mapping[str, Any], *, file: str | Path)
     Values are HTML-escaped as they are inserted (so a value can never add markup), the
     template runs in Jinja's sandbox, and an unknown placeholder raises :class:`InputError`
     naming ``file``, the line and the placeholder (the first one; the message counts the
-    rest, all of which :func:`check_placeholders` lists). The output is Markdown, to be
-    turned into HTML by :func:`markdown_to_html`, which shows raw HTML as text.
+    rest, all of which :func:`check_placeholders` lists). A sentence whose figure is missing
+    is replaced whole (:mod:`.fallback`). The output is Markdown, to be turned into HTML by
+    :func:`markdown_to_html`, which shows raw HTML as text.
     """
+    return render_with_fallbacks(text, context, file=file)[0]
+
+
+def render_with_fallbacks(
+    text: str, context: Mapping[str, Any], *, file: str | Path
+) -> tuple[str, list[Fallback]]:
+    """:func:`render_narrative`, and the sentences replaced because a figure was missing."""
     problems = check_placeholders(text, context, file=file)
     if problems:
         first = problems[0]
@@ -159,7 +171,7 @@ def render_narrative(text: str, context: Mapping[str, Any], *, file: str | Path)
         )
     env = environment()
     try:
-        return env.from_string(text).render(dict(context))
+        return apply_fallbacks(env.from_string(text).render(dict(context)))
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(file, f"A placeholder is written wrongly: {exc.message}.", row=exc.lineno) from exc
     except jinja2.UndefinedError as exc:

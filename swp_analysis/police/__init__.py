@@ -7,19 +7,32 @@ force's authorities side by side (:mod:`.peers`), and the placeholders narrative
 (:mod:`.placeholders`).
 """
 
+from .benchmark import Benchmark, benchmark
 from .counts import (
+    YearOnYear,
     asb_count,
+    count_in_months,
     crime_type_shares,
     monthly_counts,
     recorded_crime,
     total_recorded_crime,
     trc_change,
+    year_on_year,
 )
+from .coverage import Coverage, comparable_months, coverage, covered_months
 from .peers import peer_table
 from .select import areas_present
 
 __all__ = [
+    "Benchmark",
+    "Coverage",
+    "benchmark",
+    "YearOnYear",
     "areas_present",
+    "comparable_months",
+    "count_in_months",
+    "coverage",
+    "covered_months",
     "asb_count",
     "crime_type_shares",
     "monthly_counts",
@@ -27,4 +40,5 @@ __all__ = [
     "recorded_crime",
     "total_recorded_crime",
     "trc_change",
+    "year_on_year",
 ]

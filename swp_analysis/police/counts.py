@@ -6,10 +6,14 @@ police.uk has no separate "theft from a motor vehicle" category: its nearest mea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import pandas as pd
 
 from swp_analysis import periods, stats
 
+from .coverage import Coverage, comparable_months, coverage, covered_months, month_mask
 from .select import check_area, check_year, counts_by, crime_mask, present, selection
 
 
@@ -28,6 +32,55 @@ def trc_change(df: pd.DataFrame, area: str, fiscal_year: str) -> stats.ChangeSum
     before = total_recorded_crime(df, area, periods.previous(fiscal_year))
     now = total_recorded_crime(df, area, fiscal_year)
     return stats.change_summary(before, now)
+
+
+def count_in_months(
+    df: pd.DataFrame, area: str, months: Iterable[str], crime_types: Iterable[str] | None = None
+) -> int:
+    """Recorded crime in ``area`` in the given months, of the given crime types (None: all)."""
+    mask = crime_mask(df) & (df["area"] == area).to_numpy() & month_mask(df, months)
+    if crime_types is not None:
+        mask &= df["crime_type"].isin(list(crime_types)).to_numpy()
+    return int(mask.sum())
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """A year's recorded crime against the year before's, over the months both years cover.
+
+    ``total`` counts every covered month of the year (None when none is covered); ``change``
+    compares the months in ``compared`` (the same calendar months in each year), and is None
+    when the two years have no covered month in common.
+    """
+
+    before: Coverage
+    now: Coverage
+    compared: tuple[tuple[str, ...], tuple[str, ...]]
+    total: int | None
+    change: stats.ChangeSummary | None
+
+    @property
+    def like_for_like(self) -> bool:
+        """True when both years are complete (a full year against a full year)."""
+        return self.before.complete and self.now.complete
+
+
+def year_on_year(
+    df: pd.DataFrame, area: str, fiscal_year: str, crime_types: Iterable[str] | None = None
+) -> YearOnYear:
+    """Recorded crime in ``fiscal_year`` against the year before, like for like (see :class:`YearOnYear`)."""
+    types = list(crime_types) if crime_types is not None else None
+    known = covered_months(df, area)
+    now = coverage(df, area, fiscal_year, known=known)
+    before = coverage(df, area, periods.previous(fiscal_year), known=known)
+    compared = comparable_months(before, now)
+    total = count_in_months(df, area, now.months, types) if not now.empty else None
+    change = None
+    if compared[1]:
+        change = stats.change_summary(
+            count_in_months(df, area, compared[0], types), count_in_months(df, area, compared[1], types)
+        )
+    return YearOnYear(before, now, compared, total, change)
 
 
 def crime_type_shares(df: pd.DataFrame, area: str, fiscal_year: str) -> pd.DataFrame:

@@ -36,7 +36,9 @@ def chart_expenditure(inputs: ReportInputs):
         return display.paragraph(
             f"No chart: expenditure was not supplied for {inputs.area} for {inputs.year}.", "swp-missing"
         )
-    return charts.spend_by_priority(spend_by_priority(inputs), inputs.year)
+    return charts.spend_by_priority(
+        spend_by_priority(inputs), inputs.year, inputs.area, "expenditure.csv", expenditure_note(inputs)
+    )
 
 
 def expenditure_note(inputs: ReportInputs) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from swp_analysis import display, formatting, police, suppression
+from swp_analysis import display, formatting, periods, police, stats, suppression
 from swp_analysis.display import Html
 from swp_analysis.inputs import ReportInputs
 from swp_analysis.stats import WITHIN_NORMAL
@@ -17,30 +17,79 @@ from swp_analysis.stats import WITHIN_NORMAL
 SOURCE = "Source: data.police.uk street-level crime."
 
 
+def year_on_year(inputs: ReportInputs) -> police.YearOnYear:
+    """Total recorded crime this year against last, like for like (see :mod:`swp_analysis.police`)."""
+    return police.year_on_year(inputs.police, inputs.area, inputs.year)
+
+
 def crime_types(inputs: ReportInputs) -> pd.DataFrame:
     """Each crime type's count, share of total recorded crime and rank, this year."""
     return police.crime_type_shares(inputs.police, inputs.area, inputs.year)
 
 
+def _has_data(inputs: ReportInputs) -> bool:
+    return not year_on_year(inputs).now.empty
+
+
+def no_data(inputs: ReportInputs) -> Html:
+    """What the report says where a year has no police data at all."""
+    first, last = periods.months(inputs.year)[0], periods.months(inputs.year)[-1]
+    return display.paragraph(
+        f"There are no police data for {inputs.area} in {inputs.year}, so recorded crime cannot "
+        f"be reported for it. The data folder needs the police.uk street files for "
+        f"{formatting.month_list([first])} to {formatting.month_list([last])}.",
+        "swp-missing",
+    )
+
+
+def _total_sentence(inputs: ReportInputs, yoy: police.YearOnYear) -> str:
+    total = formatting.fmt_count(yoy.total)
+    source = "police.uk street-level data, excluding anti-social behaviour"
+    if yoy.now.complete:
+        return f"{inputs.area} recorded {total} crimes in {inputs.year} ({source})."
+    return (
+        f"{inputs.area} recorded {total} crimes in the months of {inputs.year} the police data "
+        f"cover ({yoy.now.note}; {source}). This is not a full year's total."
+    )
+
+
+def _change_sentences(inputs: ReportInputs, yoy: police.YearOnYear) -> list[str]:
+    c = yoy.change
+    if c is None:
+        return [
+            f"No change on {inputs.previous_year} can be given: the police data cover no calendar "
+            "month in both years."
+        ]
+    if yoy.like_for_like:
+        head = f"That is {formatting.change_text(c)} on {inputs.previous_year}."
+    else:
+        months = formatting.month_list(list(yoy.compared[1]))
+        n = len(yoy.compared[1])
+        head = (
+            f"Comparing only the {n} calendar month{'s' if n != 1 else ''} both years cover "
+            f"({months} against the same in {inputs.previous_year}): {formatting.change_text(c)}."
+        )
+    signal = c.verdict != WITHIN_NORMAL
+    verdict = (
+        "more than normal year-to-year variation (|Z| > 3)."
+        if signal
+        else "within normal year-to-year variation (|Z| of 3 or less)."
+    )
+    return [head, f"Wheeler's Poisson Z for this change is {c.z:.1f}, so the change is {verdict}"]
+
+
 def crime_summary(inputs: ReportInputs) -> Html:
-    """Total recorded crime and its change, with the Poisson Z verdict, in plain words."""
-    t = police.trc_change(inputs.police, inputs.area, inputs.year)
+    """Total recorded crime and its change, like for like, with the Poisson Z verdict."""
+    yoy = year_on_year(inputs)
+    if yoy.now.empty:
+        return no_data(inputs)
     types = crime_types(inputs)
     top = types.index[0]
-    signal = t.verdict != WITHIN_NORMAL
-    parts = [
-        f"{inputs.area} recorded {formatting.fmt_count(t.now)} crimes in {inputs.year} (police.uk "
-        f"street-level data, excluding anti-social behaviour): {formatting.change_text(t)} "
-        f"on {inputs.previous_year}.",
-        f"Wheeler's Poisson Z for this change is {t.z:.1f}, so the change is "
-        + (
-            "more than normal year-to-year variation (|Z| > 3)."
-            if signal
-            else "within normal year-to-year variation (|Z| of 3 or less)."
-        ),
+    parts = [_total_sentence(inputs, yoy), *_change_sentences(inputs, yoy)]
+    parts.append(
         f"The largest contributor was {top.lower()} "
-        f"({formatting.fmt_prop(types.loc[top, 'share'])} of the total).",
-    ]
+        f"({formatting.fmt_prop(types.loc[top, 'share'])} of the total)."
+    )
     if "Vehicle crime" in types.index:
         v = types.loc["Vehicle crime"]
         parts.append(
@@ -50,118 +99,205 @@ def crime_summary(inputs: ReportInputs) -> Html:
             "shown from this source."
         )
     asb = police.asb_count(inputs.police, inputs.area, inputs.year)
+    note = f" ({yoy.now.note})" if yoy.now.note else ""
     parts.append(
         "Anti-social behaviour is counted separately: "
-        f"{formatting.fmt_count(asb)} incidents in {inputs.year}."
+        f"{formatting.fmt_count(asb)} incidents in {inputs.year}{note}."
     )
     return Html("".join(f"<p>{display.escape(p)}</p>" for p in parts))
 
 
+def _hidden(types: pd.DataFrame) -> pd.Series:
+    """True for the crime types whose counts are withheld: 1 to 4, or one that would reveal such
+    a count from the total the report gives (secondary suppression)."""
+    return suppression.suppress(types["count"]) == suppression.SUPPRESSED
+
+
 def contributors_table(inputs: ReportInputs) -> Html:
-    """Crime types with count, share and rank (counts pass through disclosure control)."""
+    """Crime types with count, share and rank; a withheld count's share and rank are withheld too."""
+    yoy = year_on_year(inputs)
+    if yoy.now.empty:
+        return display.nothing()
     t = crime_types(inputs)
-    counts = suppression.suppress(t[["count"]])
+    hidden = _hidden(t)
+    star = suppression.SUPPRESSED
     df = pd.DataFrame(
         {
-            "Recorded crimes": [formatting.fmt_count(c) for c in counts["count"]],
-            "Share of total": [formatting.fmt_prop(x) for x in t["share"]],
-            "Rank": [formatting.ordinal(int(x)) for x in t["rank"]],
+            "Recorded crimes": [
+                star if h else formatting.fmt_count(c) for c, h in zip(t["count"], hidden, strict=True)
+            ],
+            "Share of total": [
+                star if h else formatting.fmt_prop(x) for x, h in zip(t["share"], hidden, strict=True)
+            ],
+            "Rank": [
+                star if h else formatting.ordinal(int(x)) for x, h in zip(t["rank"], hidden, strict=True)
+            ],
         },
         index=pd.Index(t.index, name="Crime type"),
     )
+    primary = int(((t["count"] >= 1) & (t["count"] < suppression.THRESHOLD)).sum())
+    caption = f"Recorded crime by type, {inputs.area}, {inputs.year}"
+    if yoy.now.note:
+        caption += f" ({yoy.now.note})"
     return display.table(
-        df,
-        f"Recorded crime by type, {inputs.area}, {inputs.year}",
-        numeric=list(df.columns),
-        note=f"{SOURCE} Counts of 1 to 4 would be shown as * (none are).",
-    )
+        df, caption, numeric=list(df.columns),
+        note=f"{SOURCE} {formatting.suppression_note(primary, int(hidden.sum()) - primary)}",
+    )  # fmt: skip
 
 
 def chart_contributors(inputs: ReportInputs):
     from swp_analysis import charts
 
-    return charts.contributors(crime_types(inputs), inputs.area, inputs.year)
+    yoy = year_on_year(inputs)
+    if yoy.now.empty:
+        return display.nothing()
+    t = crime_types(inputs)
+    hidden = _hidden(t)
+    note = yoy.now.note.capitalize() + "." if yoy.now.note else ""
+    if hidden.any():
+        note += f" {int(hidden.sum())} crime types with counts too small to publish are left out."
+    return charts.contributors(t[~hidden], inputs.area, inputs.year, note.strip())
 
 
 def chart_monthly(inputs: ReportInputs):
     from swp_analysis import charts
 
     monthly = police.monthly_counts(inputs.police, inputs.area, inputs.years)
-    return charts.monthly_trend(monthly, inputs.area)
+    missing = monthly.loc[monthly["count"].isna(), "month"].dt.strftime("%Y-%m").tolist()
+    note = f"No police data for {formatting.month_list(missing)}: gaps in the lines." if missing else ""
+    return charts.monthly_trend(monthly, inputs.area, note)
+
+
+def benchmark(inputs: ReportInputs, crime_type: str | None) -> police.Benchmark:
+    """The area's rate against the average of its peers (see :mod:`swp_analysis.police.benchmark`)."""
+    return police.benchmark(
+        inputs.police, inputs.area, inputs.year, crime_type, inputs.population, inputs.settings.peers
+    )
 
 
 def peers(inputs: ReportInputs, crime_type: str | None) -> pd.DataFrame:
-    """Every authority of the force on one crime type: change and rate per 1,000."""
-    return police.peer_table(inputs.police, inputs.year, crime_type, inputs.population, area=inputs.area)
+    """Every peer authority on one crime type: change, rate per 1,000 and the verdict."""
+    return benchmark(inputs, crime_type).table
 
 
-def peer_summary(inputs: ReportInputs, crime_type: str) -> Html:
-    f = peers(inputs, crime_type)
-    change = formatting.peer_rank_label(f, inputs.area, "pct_change", "down_is_good")
-    rate = formatting.peer_rank_label(f, inputs.area, "rate_per_1000", "down_is_good")
-    row = f.loc[inputs.area]
-    return display.paragraph(
-        f"{crime_type} in {inputs.area} changed by {formatting.fmt_pct(row['pct_change'])} "
-        f"between {inputs.previous_year} and {inputs.year}: {change} authorities of the "
-        f"force for reducing it. Its rate was {row['rate_per_1000']:.1f} per 1,000 "
-        f"residents: {rate} (lowest rate = best)."
+def _group(b: police.Benchmark) -> str:
+    return f"{b.area} and {len(b.others)} other authorit{'y' if len(b.others) == 1 else 'ies'}"
+
+
+def _finding(b: police.Benchmark) -> str:
+    what = b.crime_type.lower() if b.crime_type else "recorded crime"
+    return f"{b.area}'s {what} rate is {formatting.versus_peers(b.verdict, len(b.others))}"
+
+
+def peer_summary(inputs: ReportInputs, b: police.Benchmark) -> Html:
+    """The area's rate against its peers' average (Fingertips' words), and its change."""
+    row = b.table.loc[inputs.area]
+    name = b.crime_type or "Recorded crime"
+    if 1 <= row["count_year"] < suppression.THRESHOLD:
+        return display.paragraph(
+            f"{name} in {inputs.area} in {inputs.year}: too few crimes to publish the count or a rate."
+        )
+    count = formatting.fmt_count(row["count_year"])
+    if b.reason == "part year":
+        cov = police.coverage(inputs.police, inputs.area, inputs.year)
+        first = (
+            f"{name} in {inputs.area}: {count} recorded in the months of {inputs.year} the police data "
+            f"cover ({cov.note}). Rates are not compared for part of a year."
+        )
+    elif b.reason == "no population":
+        first = (
+            f"{name} in {inputs.area}: {count} recorded in {inputs.year}. The rate per 1,000 residents "
+            f"is not available: population.csv has no mid-{periods.mid_year(inputs.year)} estimate "
+            f"for {inputs.area}."
+        )
+    elif b.reason == "no peers":
+        first = (
+            f"{name} in {inputs.area}: {count} recorded in {inputs.year}; no peer has a rate to compare with."
+        )
+    else:
+        first = (
+            f"{name} in {inputs.area}: {count} recorded in {inputs.year}, {row['rate_per_1000']:.1f} "
+            f"per 1,000 residents (95% confidence interval {row['rate_lower']:.1f} to "
+            f"{row['rate_upper']:.1f}). "
+            f"That is {formatting.versus_peers(b.verdict, len(b.others))} ({b.average:.1f} per 1,000)."
+        )
+    return display.paragraph(first + " " + _peer_change(inputs, row))
+
+
+def _peer_change(inputs: ReportInputs, row: pd.Series) -> str:
+    if pd.isna(row["count_now"]):
+        return f"No change on {inputs.previous_year} can be given: no month of both years is covered."
+    change = stats.change_summary(row["count_before"], row["count_now"])
+    months = "" if row["months"] == 12 else f" (the same {int(row['months'])} months of each year)"
+    verdict = "more than" if change.verdict != WITHIN_NORMAL else "within"
+    return (
+        f"Against {inputs.previous_year}{months}: {formatting.change_text(change)}, {verdict} normal "
+        "year-to-year variation."
     )
 
 
-def chart_peers(inputs: ReportInputs, crime_type: str, metric: str):
-    """A dot plot of the force's authorities; the title states the area's rank."""
+def chart_peers(inputs: ReportInputs, b: police.Benchmark):
+    """Each authority's rate with its interval against the peers' average (when there is one)."""
     from swp_analysis import charts
 
-    f = peers(inputs, crime_type)
-    rank = formatting.peer_rank_label(f, inputs.area, metric, "down_is_good")
-    if metric == "pct_change":
-        return charts.peer_dots(
-            f,
-            "pct_change",
-            inputs.area,
-            f"{crime_type}: change {inputs.previous_year} to {inputs.year}",
-            "Change on the previous year (per cent)",
-            fmt="{:+.1f}%",
-            finding=f"{inputs.area}: {rank} for reducing {crime_type.lower()}",
-        )
-    return charts.peer_dots(
-        f,
-        "rate_per_1000",
-        inputs.area,
-        f"{crime_type}: rate per 1,000 residents, {inputs.year}",
-        "Recorded crimes per 1,000 residents",
-        finding=f"{inputs.area}: {rank} for its {crime_type.lower()} rate per 1,000 residents",
+    if b.reason is not None:
+        return display.nothing()
+    return charts.peer_rates(
+        b.table, inputs.area, b.average, b.crime_type or "", inputs.year, _finding(b), _group(b)
     )
 
 
-def peer_table_html(inputs: ReportInputs, crime_type: str) -> Html:
-    f = peers(inputs, crime_type)
-    rates = zip(f["rate_per_1000"], f["rate_lower"], f["rate_upper"], strict=True)
-    df = pd.DataFrame(
-        {
-            inputs.previous_year: [formatting.fmt_count(x) for x in f["count_before"]],
-            inputs.year: [formatting.fmt_count(x) for x in f["count_now"]],
-            "Change": [formatting.fmt_pct(x) for x in f["pct_change"]],
-            "Poisson Z": [f"{x:.1f}" for x in f["z"]],
-            "Rate per 1,000": [f"{x:.1f} ({lo:.1f} to {hi:.1f})" for x, lo, hi in rates],
-        },
-        index=pd.Index(f.index, name="Authority"),
-    )
+def peer_table_html(inputs: ReportInputs, b: police.Benchmark) -> Html:
+    """Counts, change, rate with interval and the verdict for each authority; small counts withheld."""
+    rows = {}
+    for name, r in b.table.iterrows():
+        small = [
+            x for x in (r["count_before"], r["count_now"], r["count_year"]) if 1 <= x < suppression.THRESHOLD
+        ]
+        rows[name] = _peer_row(inputs, r, bool(small), b)
+    df = pd.DataFrame.from_dict(rows, orient="index")
+    df.index.name = "Authority"
+    what = b.crime_type or "Recorded crime"
+    numeric = [c for c in df.columns if c != "Compared with the average"]
     return display.table(
-        df,
-        f"{crime_type} in the force's authorities",
-        numeric=list(df.columns),
-        note="Rates use ONS mid-year population estimates; the interval is 95% (Byar's method).",
-    )
+        df, f"{what} in {_group(b)}, {inputs.year}", numeric=numeric,
+        note="Counts compare the months both years cover. Rates use ONS mid-year population estimates, "
+        "with 95% intervals (Byar's method; exact below 10). Counts of 1 to 4 are shown as *, with "
+        "everything worked out from them.",
+    )  # fmt: skip
+
+
+def _peer_row(inputs: ReportInputs, r: pd.Series, small: bool, b: police.Benchmark) -> dict[str, str]:
+    star = suppression.SUPPRESSED
+    if small:
+        return dict.fromkeys(
+            [inputs.previous_year, inputs.year, "Change", "Rate per 1,000", "Compared with the average"], star
+        )
+    rate = "not available" if pd.isna(r.get("rate_per_1000", float("nan"))) else (
+        f"{r['rate_per_1000']:.1f} ({r['rate_lower']:.1f} to {r['rate_upper']:.1f})"
+    )  # fmt: skip
+    change = "not comparable" if pd.isna(r["count_now"]) else formatting.change_text(
+        stats.change_summary(r["count_before"], r["count_now"])
+    ).split(" (")[0]  # fmt: skip
+    words = {"higher": "higher", "similar": "similar", "lower": "lower"}
+    return {
+        inputs.previous_year: formatting.fmt_count(r["count_before"]) if pd.notna(r["count_before"]) else "-",
+        inputs.year: formatting.fmt_count(r["count_now"]) if pd.notna(r["count_now"]) else "-",
+        "Change": change,
+        "Rate per 1,000": rate,
+        "Compared with the average": words.get(r["verdict"], "not compared"),
+    }
 
 
 def peer_comparison(inputs: ReportInputs) -> Html:
-    """For each crime type the content compares: a heading, the summary, two charts and a table."""
+    """For each crime type the content compares: a heading, the summary, the chart and a table."""
+    if year_on_year(inputs).now.empty:
+        return display.nothing()
     parts: list[object] = []
     for crime_type in inputs.settings.crime_types:
-        parts.append(display.heading(f"{crime_type} compared with the other authorities of the force", 4))
-        parts.append(peer_summary(inputs, crime_type))
-        parts.append(chart_peers(inputs, crime_type, "pct_change"))
-        parts.append(chart_peers(inputs, crime_type, "rate_per_1000"))
-        parts.append(peer_table_html(inputs, crime_type))
+        b = benchmark(inputs, crime_type)
+        parts.append(display.heading(f"{crime_type}: {inputs.area} and its peers", 4))
+        parts.append(peer_summary(inputs, b))
+        parts.append(chart_peers(inputs, b))
+        parts.append(peer_table_html(inputs, b))
     return display.join(parts)

@@ -93,8 +93,8 @@ def chart_proportion(inputs: ReportInputs, indicator_id: str, measure: str):
         return _not_supplied_chart(inputs, measure)
     definition = inputs.register.definitions[indicator_id]
     target = definition.target.value if definition.target else None
-    label = definition.target.kind if definition.target else "target"
-    return charts.proportion_against_target(measure, rows, target, label)
+    word = definition.target.kind if definition.target else "target"
+    return charts.proportion_against_target(measure, rows, target, word, inputs.area, _source(definition))
 
 
 def chart_year_on_year(inputs: ReportInputs, indicator_id: str, measure: str, unit: str):
@@ -104,4 +104,9 @@ def chart_year_on_year(inputs: ReportInputs, indicator_id: str, measure: str, un
     values = {y: inputs.register.value(indicator_id, inputs.area, y) for y in inputs.years}
     if all(v is None for v in values.values()) or not _shown(inputs):
         return _not_supplied_chart(inputs, measure)
-    return charts.year_on_year(measure, unit, values)
+    definition = inputs.register.definitions[indicator_id]
+    return charts.year_on_year(measure, unit, values, inputs.area, _source(definition))
+
+
+def _source(definition) -> str:
+    return f"{definition.source_organisation}, as supplied to the partnership's register"

@@ -107,20 +107,32 @@ def test_peer_table(df):
     # the authorities with located records in the two years: the fixture covers three of the
     # seven (no Birmingham row is invented as zero)
     assert list(table.index) == ["Dudley", "Walsall", "Wolverhampton"]
-    # Wolverhampton burglary: 2017-18 2018-03 line 2 (1); 2018-19 2018-04 line 2 and
-    # 2019-03 line 2 (2). Walsall: 2018-03 lines 5, 6 (2); 2018-04 line 7, 2019-03 lines 4, 5 (3)
-    assert table.loc["Wolverhampton", ["count_before", "count_now"]].tolist() == [1, 2]
-    assert table.loc["Walsall", ["count_before", "count_now"]].tolist() == [2, 3]
-    assert table.loc["Wolverhampton", "pct_change"] == pytest.approx(100.0)
-    assert table.loc["Walsall", "pct_change"] == pytest.approx(50.0)
-    assert table.loc["Walsall", "z"] == pytest.approx(2 * (math.sqrt(3) - math.sqrt(2)))
+    # Like for like: 2017-18 is covered only in March (2018-03), 2018-19 in April and March, so
+    # the change compares March 2018 with March 2019. Wolverhampton burglary: 2018-03 line 2 (1)
+    # against 2019-03 line 2 (1). Walsall: 2018-03 lines 5, 6 (2) against 2019-03 lines 4, 5 (2).
+    assert table.loc["Wolverhampton", ["count_before", "count_now"]].tolist() == [1, 1]
+    assert table.loc["Walsall", ["count_before", "count_now"]].tolist() == [2, 2]
+    assert (table["months"] == 1).all() and (table["months_now"] == 2).all()
+    # the year's own count is over its covered months: Wolverhampton 2018-04 line 2 and
+    # 2019-03 line 2 (2); Walsall 2018-04 line 7 and 2019-03 lines 4, 5 (3)
+    assert table.loc["Wolverhampton", "count_year"] == 2 and table.loc["Walsall", "count_year"] == 3
+    assert table.loc["Walsall", "pct_change"] == pytest.approx(0.0)
+    assert table.loc["Walsall", "z"] == 0
     assert math.isnan(table.loc["Dudley", "pct_change"])  # 0 -> 0: no percentage
     assert table.loc["Dudley", "z"] == 0
-    ranked = stats.rank_among_peers(table, "pct_change", "down_is_good")
-    assert ranked.loc["Walsall", "rank"] == 1  # the smaller rise is the better
 
 
-def test_peer_table_all_crime_and_rates(df):
+def _complete_year(df: pd.DataFrame) -> pd.DataFrame:
+    """The fixture with its April 2018 rows copied into May 2018 to February 2019, so that
+    2018-19 has all twelve months (April, ten copies of it, and March 2019)."""
+    april = df[df["month"] == pd.Timestamp("2018-04-01")]
+    copies = []
+    for m in pd.date_range("2018-05-01", "2019-02-01", freq="MS"):
+        copies.append(april.assign(month=pd.Timestamp(m).as_unit("s")))
+    return pd.concat([df, *copies], ignore_index=True)
+
+
+def test_peer_table_rates_for_a_complete_year_only(df):
     population = pd.DataFrame(
         {
             "area": ["Wolverhampton", "Wolverhampton", "Walsall"],
@@ -128,15 +140,30 @@ def test_peer_table_all_crime_and_rates(df):
             "population": [999_999, 1000, 3000],
         }
     )
-    table = crime.peer_table(df, "2018-19", None, population)
-    assert table.loc["Wolverhampton", "count_now"] == 6
-    # mid-2018 (inside 2018-19) is used: 6 / 1,000 * 1,000 = 6.0 per 1,000
-    assert table.loc["Wolverhampton", "rate_per_1000"] == pytest.approx(6.0)
-    assert table.loc["Walsall", "rate_per_1000"] == pytest.approx(3 / 3000 * 1000)
-    # exact Poisson interval for 6 (chi-squared method), scaled per 1,000 of 1,000 people
-    assert table.loc["Wolverhampton", "rate_lower"] == pytest.approx(chi2.ppf(0.025, 12) / 2, rel=1e-6)
-    assert table.loc["Wolverhampton", "rate_upper"] == pytest.approx(chi2.ppf(0.975, 14) / 2, rel=1e-6)
-    assert math.isnan(table.loc["Dudley", "rate_per_1000"])  # no population given: no rate
+    partial = crime.peer_table(df, "2018-19", None, population)
+    assert partial["rate_per_1000"].isna().all()  # 2 of 12 months: no rate
+    full = crime.peer_table(_complete_year(df), "2018-19", None, population)
+    # Wolverhampton crime in 2018-04: lines 2, 3, 4, 11 (line 10 repeats line 2) = 4, so 4 in
+    # each of 11 months plus 2019-03 lines 2, 3: 46 in the year; mid-2018 (inside 2018-19) is
+    # used: 46 / 1,000 * 1,000 = 46.0 per 1,000
+    assert full.loc["Wolverhampton", "count_year"] == 46
+    assert full.loc["Wolverhampton", "rate_per_1000"] == pytest.approx(46.0)
+    # Walsall: 2018-04 line 7 (1) in 11 months plus 2019-03 lines 4, 5: 13 per 3,000 people
+    assert full.loc["Walsall", "rate_per_1000"] == pytest.approx(13 / 3000 * 1000)
+    # Byar's interval for 46 (Breslow and Day 1987), per 1,000 of 1,000 people
+    z = 1.959963984540054
+    lower = 46 * (1 - 1 / (9 * 46) - z / (3 * math.sqrt(46))) ** 3
+    assert full.loc["Wolverhampton", "rate_lower"] == pytest.approx(lower, rel=1e-9)
+    assert math.isnan(full.loc["Dudley", "rate_per_1000"])  # no population given: no rate
+
+
+def test_peer_table_small_counts_use_the_exact_interval(df):
+    population = pd.DataFrame({"area": ["Dudley"], "year": [2018], "population": [1000]})
+    full = crime.peer_table(_complete_year(df), "2018-19", "Robbery", population, areas=["Dudley"])
+    # Dudley robbery: none in 2018-19 (its only robbery is 2018-03, in 2017-18): exact limits
+    assert full.loc["Dudley", "count_year"] == 0
+    assert full.loc["Dudley", "rate_lower"] == 0
+    assert full.loc["Dudley", "rate_upper"] == pytest.approx(chi2.ppf(0.975, 2) / 2, rel=1e-6)
 
 
 def test_asb_count(df):
@@ -183,4 +210,6 @@ def test_peer_table_with_several_forces(tmp_path):
     wmp = crime.peer_table(both, "2018-19", "Burglary", area="Wolverhampton")
     assert list(wmp.index) == ["Dudley", "Walsall", "Wolverhampton"]
     cumbrian = crime.peer_table(both, "2018-19", "Burglary", force="cumbria")
-    assert list(cumbrian.index) == ["Carlisle"] and cumbrian.loc["Carlisle", "count_now"] == 1
+    assert list(cumbrian.index) == ["Carlisle"] and cumbrian.loc["Carlisle", "count_year"] == 1
+    # Cumbria has no file for 2017-18: no month to compare, so no change (never a 0 to 1 rise)
+    assert math.isnan(cumbrian.loc["Carlisle", "count_now"])

@@ -1,0 +1,24 @@
+"""The report's charts (see :mod:`.base` for the conventions every chart follows).
+
+- :mod:`.register`: partners' figures (a count by year, a proportion against its target);
+- :mod:`.police`: recorded crime (contributors, months, rates against peers);
+- :mod:`.money`: spending.
+"""
+
+from .base import PALETTE, Chart, apply_theme
+from .money import spend_by_priority
+from .police import contributors, monthly_trend, peer_rates
+from .register import change_title, proportion_against_target, year_on_year
+
+__all__ = [
+    "PALETTE",
+    "Chart",
+    "apply_theme",
+    "change_title",
+    "contributors",
+    "monthly_trend",
+    "peer_rates",
+    "proportion_against_target",
+    "spend_by_priority",
+    "year_on_year",
+]
