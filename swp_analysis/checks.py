@@ -12,6 +12,7 @@ the area) are returned for the report to show.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -51,7 +52,8 @@ def validate(paths: DataPaths, year: str, area: str, *, read_police: bool = True
     problems: list[Problem] = []
     register = _collect(problems, load_register, paths)
     if register is not None:
-        problems += check_periods(register, year)
+        # Figures for later years are not used (a past year can be rebuilt from today's register).
+        problems += [dataclasses.replace(p, severity="warning") for p in check_periods(register, year)]
         problems += _register_area_warnings(register, area)
     content = _content(problems, paths, year, area)
     if paths.expenditure.is_file():
@@ -214,7 +216,9 @@ def coverage_warnings(
                 paths.police,
                 f"{area}, {fy}: the police data cover {cov.n} of 12 months, so {consequence}.",
                 expected=f"street files for {formatting.month_list(periods.months(fy))}",
-                found=f"none for {formatting.month_list(list(cov.missing))}",
+                found=f"only {formatting.month_list(list(cov.months))}"
+                if 0 < cov.n <= 6
+                else f"none for {formatting.month_list(list(cov.missing))}",
                 severity="warning",
             )
         )

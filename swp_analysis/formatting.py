@@ -351,18 +351,16 @@ def versus_peers(verdict: str, n_others: int) -> str:
     return f"{words[verdict]} {group}"
 
 
-def suppression_note(primary: int, secondary: int) -> str:
-    """The note under a table of counts, saying exactly what disclosure control hid.
+def suppression_note(hidden: int) -> str:
+    """The note under a table of counts, saying what disclosure control does there (never how
+    many of the hidden counts are small, which would help work them out).
 
-    >>> suppression_note(0, 0)
+    >>> suppression_note(0)
     'No count here is between 1 and 4, so none is hidden.'
-    >>> suppression_note(2, 1).split("; ")[1]
-    '1 other count is hidden too, so that the total cannot reveal them.'
     """
-    if primary == 0 and secondary == 0:
+    if hidden == 0:
         return "No count here is between 1 and 4, so none is hidden."
-    text = f"Counts of 1 to 4 ({primary} here) are shown as *, with their shares and ranks"
-    if secondary:
-        noun = "count is" if secondary == 1 else "counts are"
-        text += f"; {secondary} other {noun} hidden too, so that the total cannot reveal them"
-    return text + "."
+    return (
+        "Counts of 1 to 4 are shown as *, with their shares and ranks, and so is any other count "
+        "that would let the total reveal them."
+    )

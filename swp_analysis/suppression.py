@@ -16,7 +16,7 @@ from swp_analysis.stats import is_missing
 if TYPE_CHECKING:  # pragma: no cover - annotations only
     import pandas as pd
 
-__all__ = ["SUPPRESSED", "THRESHOLD", "suppress"]
+__all__ = ["SUPPRESSED", "THRESHOLD", "publishable_breakdown", "suppress"]
 
 SUPPRESSED = "*"
 #: Counts below this (and above zero) are suppressed.
@@ -35,7 +35,8 @@ def suppress(table: pd.DataFrame | pd.Series, threshold: int = THRESHOLD) -> pd.
        suppress the smallest non-zero unsuppressed cell in it; but first prefer a cell
        whose crossing line also holds a lone "*" (one extra "*" then protects two lines),
        then the first in reading order among equal values; a zero only if no non-zero
-       cell is left.
+       cell is left. Do the same where a line's "*" cells add up to no more than their number
+       (two 1s: a reader who takes every "*" to be at least 1 would know each is 1).
     2. Then, in a two-way table, a "*" can still be recovered when it is a *bridge* in the
        graph whose nodes are rows and columns and whose edges are the "*" cells (e.g. two
        blocks of "*" joined through one cell). For each bridge, suppress the smallest cell
@@ -84,6 +85,28 @@ def suppress(table: pd.DataFrame | pd.Series, threshold: int = THRESHOLD) -> pd.
     return result
 
 
+def publishable_breakdown(counts: pd.Series, threshold: int = THRESHOLD) -> pd.DataFrame:
+    """A breakdown of a published total (crime types of an area's total, say) as it may be shown:
+    columns ``count``, ``share`` (0..1) and ``rank`` (1 = largest), with the count, share and rank
+    of every suppressed row shown as "*" (a share or rank would give the count back).
+
+    Rows are ordered largest first, as :func:`swp_analysis.stats.rank_contributors` orders them.
+    The total itself is published (it is the sum of ``counts``), so suppression treats the
+    column as a line with a total (secondary suppression).
+
+    >>> import pandas as pd
+    >>> publishable_breakdown(pd.Series({"a": 40, "b": 9, "c": 2}))["count"].tolist()
+    [40, '*', '*']
+    """
+    from swp_analysis.stats import rank_contributors
+
+    table = rank_contributors(counts)
+    hidden = suppress(table["count"], threshold) == SUPPRESSED
+    out = table.astype(object)
+    out.loc[hidden, ["count", "share", "rank"]] = SUPPRESSED
+    return out
+
+
 def _whole_count(x: Any, row: Any, column: Any) -> int:
     where = f"row {row!r}, column {column!r}"
     if is_missing(x):
@@ -128,10 +151,12 @@ def _suppression_mask(values: Any, threshold: int) -> Any:
 
     while True:
         changed = False
-        for line in lines:  # step 1: a lone "*" in a line
+        for line in lines:  # step 1: a lone "*" in a line, or stars whose sum only ones can make
             line_cells = cells(line)
-            if sum(mask[c] for c in line_cells) == 1:
-                free = [c for c in line_cells if not mask[c]]
+            starred = [c for c in line_cells if mask[c]]
+            free = [c for c in line_cells if not mask[c]]
+            thin = len(starred) >= 2 and sum(int(values[c]) for c in starred) <= len(starred)
+            if free and (len(starred) == 1 or thin):
                 mask[pick(free, line[0])] = True
                 changed = True
                 break

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from swp_analysis.errors import Problem
-from swp_analysis.formatting import MISSING_CLOSE, MISSING_OPEN, MISSING_SEP, missing_sentence
+from swp_analysis.formatting import MISSING_CLOSE, MISSING_OPEN, MISSING_SEP, REASONS, missing_sentence
 
 __all__ = ["Fallback", "apply_fallbacks", "fallback_warning", "otherwise"]
 
@@ -67,7 +67,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
 
 def _readable(sentence: str) -> str:
     """A rendered sentence as a reader would have seen it without the fallback."""
-    plain = _MISSING.sub(lambda m: "not supplied", sentence)
+    plain = _MISSING.sub(lambda m: REASONS[m.group(1).split(MISSING_SEP)[-1]], sentence)
     return _OTHERWISE.sub("", plain).strip()
 
 

@@ -38,14 +38,16 @@ def _strip_for_report(nb) -> list:
     return cells
 
 
-def _heading_level(cell) -> int | None:
-    """The level of a Markdown cell that holds only headings (its first); None otherwise."""
+def _heading(cell) -> tuple[int, bool] | None:
+    """For a Markdown cell that starts with a heading: its level, and whether the cell holds
+    more than headings (text under it). None for any other cell."""
     if cell.cell_type != "markdown":
         return None
     lines = [ln.strip() for ln in cell.source.splitlines() if ln.strip()]
-    if not lines or not all(ln.startswith("#") for ln in lines):
+    if not lines or not lines[0].startswith("#"):
         return None
-    return len(lines[0]) - len(lines[0].lstrip("#"))
+    level = len(lines[0]) - len(lines[0].lstrip("#"))
+    return level, not all(ln.startswith("#") for ln in lines)
 
 
 def drop_empty_sections(cells: list) -> list:
@@ -53,20 +55,23 @@ def drop_empty_sections(cells: list) -> list:
     same or a higher level), as when a report for another authority has no content for them."""
     keep = []
     for i, cell in enumerate(cells):
-        level = _heading_level(cell)
-        if level is not None:
-            following = (_heading_level(c) for c in cells[i + 1 :])
-            content = False
-            for other in following:
-                if other is None:
-                    content = True
-                    break
-                if other <= level:
-                    break
-            if not content:
-                continue
+        head = _heading(cell)
+        if head is not None and not head[1] and not _has_content(cells[i + 1 :], head[0]):
+            continue
         keep.append(cell)
     return keep
+
+
+def _has_content(following: list, level: int) -> bool:
+    for cell in following:
+        head = _heading(cell)
+        if head is None:
+            return True
+        if head[0] <= level:
+            return False
+        if head[1]:
+            return True
+    return False
 
 
 def combine(executed: dict[str, Path], title: str):

@@ -118,31 +118,26 @@ def contributors_table(inputs: ReportInputs) -> Html:
     yoy = year_on_year(inputs)
     if yoy.now.empty:
         return display.nothing()
-    t = crime_types(inputs)
-    hidden = _hidden(t)
+    t = suppression.publishable_breakdown(crime_types(inputs)["count"])
     star = suppression.SUPPRESSED
+
+    def shown(values, fmt) -> list[str]:
+        return [v if v == star else fmt(v) for v in values]
+
     df = pd.DataFrame(
         {
-            "Recorded crimes": [
-                star if h else formatting.fmt_count(c) for c, h in zip(t["count"], hidden, strict=True)
-            ],
-            "Share of total": [
-                star if h else formatting.fmt_prop(x) for x, h in zip(t["share"], hidden, strict=True)
-            ],
-            "Rank": [
-                star if h else formatting.ordinal(int(x)) for x, h in zip(t["rank"], hidden, strict=True)
-            ],
+            "Recorded crimes": shown(t["count"], formatting.fmt_count),
+            "Share of total": shown(t["share"], formatting.fmt_prop),
+            "Rank": shown(t["rank"], lambda r: formatting.ordinal(int(r))),
         },
         index=pd.Index(t.index, name="Crime type"),
     )
-    primary = int(((t["count"] >= 1) & (t["count"] < suppression.THRESHOLD)).sum())
     caption = f"Recorded crime by type, {inputs.area}, {inputs.year}"
     if yoy.now.note:
         caption += f" ({yoy.now.note})"
-    return display.table(
-        df, caption, numeric=list(df.columns),
-        note=f"{SOURCE} {formatting.suppression_note(primary, int(hidden.sum()) - primary)}",
-    )  # fmt: skip
+    hidden = int((t["count"] == star).sum())
+    note = f"{SOURCE} {formatting.suppression_note(hidden)}"
+    return display.table(df, caption, numeric=list(df.columns), note=note)
 
 
 def chart_contributors(inputs: ReportInputs):
@@ -153,7 +148,7 @@ def chart_contributors(inputs: ReportInputs):
         return display.nothing()
     t = crime_types(inputs)
     hidden = _hidden(t)
-    note = yoy.now.note.capitalize() + "." if yoy.now.note else ""
+    note = yoy.now.note[0].upper() + yoy.now.note[1:] + "." if yoy.now.note else ""
     if hidden.any():
         note += f" {int(hidden.sum())} crime types with counts too small to publish are left out."
     return charts.contributors(t[~hidden], inputs.area, inputs.year, note.strip())

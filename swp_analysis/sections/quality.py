@@ -119,11 +119,18 @@ def not_supplied(inputs: ReportInputs) -> Html:
     return Html(intro.markup + display.bullets(missing).markup)
 
 
-def missing_months(inputs: ReportInputs) -> list[str]:
-    """Months of the two report years with no police file for the area's force."""
-    have = set(pd.to_datetime(inputs.police["month"]).dt.strftime("%Y-%m").unique())
-    wanted = [m for y in inputs.years for m in periods.months(y)]
-    return [m for m in wanted if m not in have]
+def coverage_caveats(inputs: ReportInputs) -> list[str]:
+    """A caveat for each compared year the police data do not wholly cover for the area."""
+    known = police.covered_months(inputs.police, inputs.area)
+    out = []
+    for year in inputs.years:
+        cov = police.coverage(inputs.police, inputs.area, year, known=known)
+        if not cov.complete:
+            out.append(
+                f"{year}: the police data for {inputs.area} cover {cov.note}. That year's totals are "
+                "not a full year's, and changes compare only the months both years cover."
+            )
+    return out
 
 
 def caveats(inputs: ReportInputs) -> Html:
@@ -138,12 +145,7 @@ def caveats(inputs: ReportInputs) -> Html:
         "normal variation with Wheeler's Poisson Z.",
         "Counts of 1 to 4 in any breakdown below the whole area are suppressed (*).",
     ]
-    months = missing_months(inputs)
-    if months:
-        items.insert(
-            0, f"Police data is missing for {', '.join(months)}: totals for those years are incomplete."
-        )
-    return display.bullets(items)
+    return display.bullets(coverage_caveats(inputs) + items)
 
 
 def methods() -> Html:
@@ -154,7 +156,11 @@ def methods() -> Html:
         "Proportions carry a Wilson score 95% confidence interval (as PHE/OHID Fingertips).",
         "Rates per 1,000 residents use ONS mid-year population estimates with Byar's method "
         "(exact Poisson below 10).",
-        "Ranks among the force's authorities handle ties explicitly (\u201cjoint 2nd\u201d).",
+        "An area's rate is compared with the average of its peers (their crimes over their "
+        "residents): higher, similar or lower depending on whether its 95% interval lies above, "
+        "across or below that average, as PHE/OHID Fingertips does. Ranks are not used.",
+        "A part year is never shown as a full year: its totals say how many months they cover, "
+        "changes compare the same months of both years, and rates are not compared.",
         "Delivery ratings are the lead's; beside each the linked indicators' suggestion is shown, "
         "and a rating more positive than its evidence is flagged.",
         "Full details and references: docs/methods.md in the project repository.",

@@ -28,15 +28,25 @@ def key_figures(inputs: ReportInputs, ids: Sequence[str]) -> Html:
     items = []
     for i in ids:
         c = inputs.context[i]
-        note = []
-        if c["raw"]["previous"] is not None:
-            note.append(c["change"][0].upper() + c["change"][1:] + " on the year before")
-        if c["raw"]["target"] is not None and c["raw"]["value"] is not None:
-            note.append(c["target"])
-        if c["note"]:
-            note.append(f"Stated by source as \u201c{c['note']}\u201d")
-        items.append((f"{c['title']} ({c['period']})", c["value"], ". ".join(note) or None))
+        items.append((f"{c['title']} ({c['period']})", c["value"], _figure_note(c) or None))
     return display.key_figures(items)
+
+
+def _figure_note(c: dict) -> str:
+    """What goes under a headline figure: its change on the year before (or which year is
+    missing), how it stands against its target, and the partner's own words."""
+    raw, note = c["raw"], []
+    if raw["value"] is None and raw["previous"] is not None:
+        note.append(f"Not supplied for {c['period']}; {c['previous']} in {c['previous_period']}")
+    elif raw["value"] is not None and raw["previous"] is None:
+        note.append(f"No figure for {c['previous_period']} to compare with")
+    elif raw["value"] is not None:
+        note.append(c["change"][0].upper() + c["change"][1:] + f" on {c['previous_period']}")
+    if raw["target"] is not None and raw["value"] is not None:
+        note.append(c["target"])
+    if c["note"]:
+        note.append(f"Stated by source as \u201c{c['note']}\u201d")
+    return ". ".join(note)
 
 
 def change_table(inputs: ReportInputs, ids: Sequence[str], caption: str) -> Html:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from swp_analysis import suppression
 from swp_analysis.suppression import suppress
 
 # ------------------------------------------------------------------------------------------
@@ -227,3 +228,47 @@ def test_suppress_many_small_counts(n_rows, n_cols, data):
     assume(((table >= 1) & (table <= 4)).to_numpy().sum() >= 2)
     result = suppress(table)
     assert recoverable_cells(table.shape, starred_cells(result)) == set()
+
+
+# ------------------------------------------------------------------------------------------
+# a published breakdown: counts with shares and ranks, beside a published total
+# ------------------------------------------------------------------------------------------
+
+
+def _feasible_values(shown: pd.DataFrame, total: int) -> list[set[int]]:
+    """Every value each "*" count can take, given what is shown: the other counts, the total,
+    and (the reader's best guess) that a "*" is at least 1. Worked by brute force."""
+    import itertools
+
+    starred = [i for i, c in enumerate(shown["count"]) if c == "*"]
+    residual = total - sum(c for c in shown["count"] if c != "*")
+    options: list[set[int]] = [set() for _ in starred]
+    for combo in itertools.product(range(1, residual + 1), repeat=len(starred)):
+        if sum(combo) == residual:
+            for k, v in enumerate(combo):
+                options[k].add(v)
+    return options
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=2, max_size=6))
+def test_no_suppressed_count_can_be_worked_back_from_a_published_breakdown(values):
+    counts = pd.Series(values, index=[f"type {i}" for i in range(len(values))])
+    # A breakdown made only of small counts has a small total, which would itself be withheld.
+    assume((counts > 0).sum() >= 2 and counts.max() >= suppression.THRESHOLD)
+    shown = suppression.publishable_breakdown(counts[counts > 0])
+    for _, row in shown.iterrows():
+        if row["count"] == "*":
+            # a withheld count's share and rank would give it back: withheld too
+            assert row["share"] == "*" and row["rank"] == "*"
+        else:
+            assert not 1 <= row["count"] <= 4
+    for possible in _feasible_values(shown, int(counts.sum())):
+        assert len(possible) >= 2, f"a '*' is recoverable from {shown.to_dict()}"
+
+
+def test_two_ones_beside_a_total_are_not_left_alone():
+    # 100 + 1 + 1 = 102: with only the two 1s hidden, a reader who knows a "*" is at least 1
+    # would know both are 1; so the 100 is hidden too.
+    shown = suppression.publishable_breakdown(pd.Series({"a": 100, "b": 1, "c": 1}))
+    assert shown["count"].tolist() == ["*", "*", "*"]
