@@ -60,13 +60,46 @@ r.key_figures(["reoffending_rate"])
 r.crime_summary()
 
 # %%
-r.chart_monthly()
+r.chart_trends()
 
 # %%
-r.chart_contributors()
+r.chart_type_trends()
 
 # %%
-r.contributors_table()
+r.trend_table()
+
+# %% [markdown]
+# #### What drove the change
+
+# %%
+r.drivers_summary()
+
+# %%
+r.chart_drivers()
+
+# %%
+r.drivers_table()
+
+# %% [markdown]
+# #### Anti-social behaviour
+
+# %%
+r.asb_summary()
+
+# %%
+r.chart_asb()
+
+# %% [markdown]
+# #### Outcomes
+
+# %%
+r.outcomes_summary()
+
+# %%
+r.outcomes_table()
+
+# %%
+r.outcomes_by_type()
 
 # %%
 r.peer_comparison()

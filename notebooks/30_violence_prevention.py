@@ -23,6 +23,18 @@ from swp_analysis import report
 r = report.load(year, area, data_dir)
 r.committed_to("violence_prevention")
 
+# %% [markdown]
+# #### Violence, weapons and robbery: police recorded crime
+
+# %%
+r.violence_summary()
+
+# %%
+r.chart_violence()
+
+# %%
+r.violence_table()
+
 # %%
 r.objective("vp_young_people")
 

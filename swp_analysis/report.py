@@ -21,7 +21,18 @@ from swp_analysis import content, periods
 from swp_analysis.display import Html
 from swp_analysis.inputs import LazyMapping, ReportInputs
 from swp_analysis.paths import DataPaths
-from swp_analysis.sections import appendices, crime, front, objectives, quality, register
+from swp_analysis.sections import (
+    appendices,
+    asb,
+    crime,
+    front,
+    objectives,
+    outcomes,
+    quality,
+    register,
+    trends,
+    violence,
+)
 
 __all__ = ["LazyMapping", "Report", "load"]
 
@@ -113,6 +124,51 @@ class Report:
 
     def contributors_table(self) -> Html:
         return crime.contributors_table(self.inputs)
+
+    def trend_summary(self) -> Html:
+        return trends.trend_summary(self.inputs)
+
+    def chart_trends(self):
+        return trends.chart_trends(self.inputs)
+
+    def chart_type_trends(self):
+        return trends.chart_type_trends(self.inputs)
+
+    def trend_table(self) -> Html:
+        return trends.trend_table(self.inputs)
+
+    def drivers_summary(self) -> Html:
+        return trends.drivers_summary(self.inputs)
+
+    def chart_drivers(self):
+        return trends.chart_drivers(self.inputs)
+
+    def drivers_table(self) -> Html:
+        return trends.drivers_table(self.inputs)
+
+    def asb_summary(self) -> Html:
+        return asb.summary(self.inputs)
+
+    def chart_asb(self):
+        return asb.chart(self.inputs)
+
+    def outcomes_summary(self) -> Html:
+        return outcomes.summary(self.inputs)
+
+    def outcomes_table(self) -> Html:
+        return outcomes.table(self.inputs)
+
+    def outcomes_by_type(self) -> Html:
+        return outcomes.by_type(self.inputs)
+
+    def violence_summary(self) -> Html:
+        return violence.summary(self.inputs)
+
+    def chart_violence(self):
+        return violence.chart(self.inputs)
+
+    def violence_table(self) -> Html:
+        return violence.table(self.inputs)
 
     def peer_comparison(self) -> Html:
         return crime.peer_comparison(self.inputs)

@@ -7,7 +7,15 @@
 
 from .base import PALETTE, Chart, apply_theme
 from .money import spend_by_priority
-from .police import contributors, monthly_trend, peer_rates
+from .police import (
+    contributors,
+    crime_and_asb,
+    drivers,
+    monthly_trend,
+    peer_rates,
+    rate_trends,
+    type_trends,
+)
 from .register import change_title, proportion_against_target, year_on_year
 
 __all__ = [
@@ -16,9 +24,13 @@ __all__ = [
     "apply_theme",
     "change_title",
     "contributors",
+    "crime_and_asb",
+    "drivers",
     "monthly_trend",
     "peer_rates",
     "proportion_against_target",
+    "rate_trends",
     "spend_by_priority",
+    "type_trends",
     "year_on_year",
 ]

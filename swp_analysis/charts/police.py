@@ -144,3 +144,182 @@ def peer_rates(
         height=0.36 * len(data) + 1.2,
         narrow_height=0.42 * len(data) + 1.4,
     )
+
+
+def type_trends(table: pd.DataFrame, area: str, note: str = "") -> Chart:
+    """Small multiples: each crime type's count in every year, as bars from zero.
+
+    ``table`` has one row per crime type (the total first, as :func:`swp_analysis.police.yearly`
+    gives it) and one column per financial year; a withheld count is NaN and is not drawn.
+    """
+    years = list(table.columns)
+    names = list(table.index)
+
+    def draw(fig: Figure, narrow: bool) -> None:
+        cols = 2 if narrow else 4
+        axes = fig.subplots(-(-len(names) // cols), cols, squeeze=False)
+        ticks = [years[0][2:]] + [""] * (len(years) - 2) + [years[-1][2:]] if len(years) > 1 else years
+        for k, ax in enumerate(axes.flat):
+            if k >= len(names):
+                ax.set_visible(False)
+                continue
+            values = table.iloc[k].astype(float)
+            ax.bar(range(len(years)), values.fillna(0), color=[PALETTE[0]] * (len(years) - 1) + [HIGHLIGHT])
+            ax.set_title(names[k], fontsize=10.5, loc="left")
+            ax.set_xticks(range(len(years)), ticks, fontsize=10)
+            ax.set_ylim(bottom=0)
+            ax.tick_params(axis="y", labelsize=10)
+            thousands(ax)
+
+    latest, before = (years[-1], years[-2]) if len(years) > 1 else (years[-1], None)
+    types = table.drop(index=table.index[0])
+    title = f"Recorded crime in {area} by crime type, {years[0]} to {years[-1]}"
+    if before is not None:
+        rose = int((types[latest] > types[before]).sum())
+        title = f"{rose} of {len(types)} crime types rose in {area} from {before} to {latest}"
+    parts = [
+        f"{n}: "
+        + ", ".join(
+            f"{formatting.fmt_count(v)} in {y}" if pd.notna(v) else f"withheld in {y}"
+            for y, v in table.loc[n].items()
+        )  # fmt: skip
+        for n in names
+    ]
+    return Chart(
+        draw,
+        title,
+        f"Recorded crimes in each financial year by police.uk crime type, {area}; the latest year darker",
+        f"Small bar charts, one per crime type, of recorded crime in {area} in each financial year. "
+        f"{'. '.join(parts)}.",
+        POLICE_SOURCE,
+        note or "Each panel has its own scale, starting at zero.",
+        height=1.55 * -(-len(names) // 4) + 0.3,
+        narrow_height=1.75 * -(-len(names) // 2) + 0.3,
+    )
+
+
+def drivers(table: pd.DataFrame, area: str, before: str, now: str, note: str = "") -> Chart:
+    """Diverging bars: each crime type's change in crimes between two years (its contribution
+    to the net change), largest first; ``table`` from :func:`swp_analysis.police.drivers`
+    (withheld rows already removed)."""
+    data = table.iloc[::-1]
+    names, values = list(data.index), [int(v) for v in data["change"]]
+
+    def draw(fig: Figure, narrow: bool) -> None:
+        ax = fig.add_subplot()
+        colours = [HIGHLIGHT if v > 0 else PALETTE[0] for v in values]
+        ax.barh(names, values, color=colours)
+        ax.axvline(0, color=TEXT, linewidth=1)
+        for y, v in enumerate(values):
+            ax.annotate(f"{v:+,}", (v, y), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
+                        va="center", ha="left" if v >= 0 else "right", fontsize=10)  # fmt: skip
+        ax.set_xlabel("Change in recorded crimes")
+        thousands(ax, "x")
+        ax.margins(x=0.3 if narrow else 0.18)
+
+    net = int(table["change"].sum())
+    parts = [f"{n} {int(v):+,}" for n, v in zip(table.index, table["change"], strict=True)]
+    rises = [n for n, v in zip(table.index, table["change"], strict=True) if v > 0][:2]
+    title = f"{' and '.join(rises)} drove the rise in recorded crime" if net > 0 and rises else (
+        f"Change in recorded crime in {area} by crime type"
+    )  # fmt: skip
+    return Chart(
+        draw,
+        title,
+        f"Change in recorded crimes by crime type, {area}, {before} to {now}",
+        f"Horizontal bar chart of the change in recorded crime in {area} from {before} to {now} by "
+        f"crime type, largest change first: {'; '.join(parts)}. Net change {net:+,}.",
+        POLICE_SOURCE,
+        note,
+        height=0.32 * len(names) + 1.0,
+        narrow_height=0.38 * len(names) + 1.2,
+    )
+
+
+def crime_and_asb(crime: pd.DataFrame, asb: pd.DataFrame, area: str, note: str = "") -> Chart:
+    """Recorded crime and anti-social behaviour per month, two lines labelled at their ends,
+    never added together; both from zero. Each frame has ``month`` and ``count``."""
+
+    def draw(fig: Figure, narrow: bool) -> None:
+        ax = fig.add_subplot()
+        for frame, label, colour in (
+            (crime, "Recorded crime", PALETTE[0]),
+            (asb, "Anti-social behaviour", PALETTE[1]),
+        ):
+            counts = frame["count"].astype("float")
+            ax.plot(frame["month"], counts, color=colour, marker="o", markersize=3)
+            last = counts.last_valid_index()
+            if last is not None:
+                ax.annotate(label, (frame["month"][last], counts[last]), xytext=(4, 6),
+                            textcoords="offset points", ha="right", va="bottom", fontsize=10,
+                            color=TEXT, fontweight="bold")  # fmt: skip
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("Per month")
+        thousands(ax)
+        if narrow:
+            ax.tick_params(axis="x", labelrotation=45)
+
+    def total(frame: pd.DataFrame) -> str:
+        return formatting.fmt_count(frame["count"].sum())
+
+    first, last = crime["month"].min(), crime["month"].max()
+    return Chart(
+        draw,
+        f"Anti-social behaviour beside recorded crime in {area}",
+        f"Recorded crimes and anti-social behaviour incidents per month, {area}, "
+        f"{first:%B %Y} to {last:%B %Y}",
+        f"Line chart, two lines per month from {first:%B %Y} to {last:%B %Y} in {area}: recorded crime "
+        f"(total {total(crime)}) and anti-social behaviour incidents (total {total(asb)}), shown "
+        "separately and never added together.",
+        "data.police.uk street-level crime and anti-social behaviour",
+        note or "Anti-social behaviour incidents are not crimes and are not in recorded crime.",
+    )
+
+
+def rate_trends(trends: dict[str, pd.DataFrame], area: str, group: str) -> Chart:
+    """Small multiples, one per crime type: the area's rate per 1,000 residents in each year
+    with its 95% interval, and the peers' average as a line; from zero.
+
+    Each frame is :func:`swp_analysis.police.rate_trend` (index years; rate, lower, upper,
+    average); years without a rate are left out of the panel and said so in the alt text.
+    """
+    names = list(trends)
+
+    def draw(fig: Figure, narrow: bool) -> None:
+        axes = fig.subplots(len(names) if narrow else 1, 1 if narrow else len(names), squeeze=False).flat
+        for ax, name in zip(axes, names, strict=False):
+            t = trends[name].dropna(subset=["rate"])
+            x = list(range(len(t)))
+            err = [t["rate"] - t["lower"], t["upper"] - t["rate"]]
+            ax.errorbar(x, t["rate"], yerr=err, fmt="o", color=HIGHLIGHT, capsize=4, label=area)
+            ax.plot(x, t["average"], color=TEXT, linestyle="--", linewidth=1)
+            if len(t):
+                end = (x[-1], t["average"].iloc[-1])
+                ax.annotate("peers", end, xytext=(4, -2), textcoords="offset points", fontsize=10, va="top")
+            ax.set_xticks(x, [y[2:] for y in t.index], fontsize=10)
+            ax.set_title(name, fontsize=10.5, loc="left")
+            ax.set_ylim(bottom=0, top=max(float(t["upper"].max()), float(t["average"].max()), 0.1) * 1.25)
+            ax.set_xlim(-0.5, len(t) - 0.2)
+        fig.supylabel("Per 1,000 residents", fontsize=10.5)
+
+    parts = []
+    for name in names:
+        t = trends[name]
+        bits = [
+            f"{y}: {r['rate']:.2f} (95% interval {r['lower']:.2f} to {r['upper']:.2f}), "
+            f"peers {r['average']:.2f}"
+            if pd.notna(r["rate"]) else f"{y}: no rate ({r['reason']})"
+            for y, r in t.iterrows()
+        ]  # fmt: skip
+        parts.append(f"{name}: " + "; ".join(bits))
+    return Chart(
+        draw,
+        f"Violence, weapons and robbery in {area} against its peers",
+        f"Recorded crimes per 1,000 residents (95% confidence intervals) and the peers' average, {group}",
+        f"Dot charts, one per crime type, of {area}'s rate per 1,000 residents in each financial year "
+        f"with its 95% interval, and a dashed line for the average of its peers. {'. '.join(parts)}.",
+        POLICE_SOURCE + "; ONS mid-year population estimates",
+        "Where a dot's interval crosses the dashed line, the rate is similar to the peers' average.",
+        height=2.8,
+        narrow_height=2.3 * len(names) + 0.4,
+    )

@@ -2,12 +2,13 @@
 
 Pure functions: a DataFrame in, numbers or tables out. Arithmetic (change, Poisson Z, shares,
 ranks, rates and their intervals) comes from :mod:`swp_analysis.stats`; these modules choose the
-rows (:mod:`.select`) and build the tables: counts for an area and year (:mod:`.counts`), the
-force's authorities side by side (:mod:`.peers`), and the placeholders narrative can name
-(:mod:`.placeholders`).
+rows (:mod:`.select`) and build the tables: which months the data cover (:mod:`.coverage`),
+counts for an area and year (:mod:`.counts`), trends and what drove a change (:mod:`.trends`),
+outcomes (:mod:`.outcomes`), authorities side by side (:mod:`.peers`) and against their peers'
+average (:mod:`.benchmark`), and the placeholders narrative can name (:mod:`.placeholders`).
 """
 
-from .benchmark import Benchmark, benchmark
+from .benchmark import Benchmark, benchmark, rate_trend
 from .counts import (
     YearOnYear,
     asb_count,
@@ -20,10 +21,14 @@ from .counts import (
     year_on_year,
 )
 from .coverage import Coverage, comparable_months, coverage, covered_months
+from .outcomes import NO_OUTCOME, outcomes, outcomes_by_type
 from .peers import peer_table
 from .select import areas_present
+from .trends import TOTAL, drivers, monthly_series, yearly, years_held
 
 __all__ = [
+    "NO_OUTCOME",
+    "TOTAL",
     "Benchmark",
     "Coverage",
     "benchmark",
@@ -35,10 +40,17 @@ __all__ = [
     "covered_months",
     "asb_count",
     "crime_type_shares",
+    "drivers",
+    "monthly_series",
+    "outcomes",
+    "outcomes_by_type",
+    "rate_trend",
     "monthly_counts",
     "peer_table",
     "recorded_crime",
     "total_recorded_crime",
     "trc_change",
     "year_on_year",
+    "yearly",
+    "years_held",
 ]

@@ -24,7 +24,7 @@ from swp_analysis import stats
 from .peers import peer_table
 from .select import areas_present
 
-__all__ = ["Benchmark", "benchmark"]
+__all__ = ["Benchmark", "benchmark", "rate_trend"]
 
 
 @dataclass(frozen=True)
@@ -93,3 +93,36 @@ def _verdict(row: pd.Series, average: float | None) -> str:
     return stats.compare_to_benchmark(
         row["rate_per_1000"], row["rate_lower"], row["rate_upper"], average, "none"
     )
+
+
+def rate_trend(
+    police: pd.DataFrame,
+    area: str,
+    crime_type: str | None,
+    population: pd.DataFrame | None,
+    years: Sequence[str],
+    peers: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per year: the area's count, its rate per 1,000 with the 95% interval, the peers'
+    average and the verdict (Fingertips' rule), for each year in ``years``.
+
+    A part year, or a year without a population, has its count but no rate ("reason" says why).
+    """
+    rows = {}
+    for year in years:
+        b = benchmark(police, area, year, crime_type, population, peers)
+        row = b.table.loc[area]
+        rows[year] = {
+            "count": row["count_year"],
+            "months": row["months_now"],
+            "rate": row.get("rate_per_1000"),
+            "lower": row.get("rate_lower"),
+            "upper": row.get("rate_upper"),
+            "average": b.average,
+            "verdict": b.verdict,
+            "n_others": len(b.others),
+            "reason": b.reason,
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "year"
+    return out

@@ -13,7 +13,8 @@ import pandas as pd
 
 from swp_analysis import periods, stats
 
-from .coverage import Coverage, comparable_months, coverage, covered_months, month_mask
+from .coverage import Coverage, comparable_months, coverage, covered_months
+from .grid import grid
 from .select import check_area, check_year, counts_by, crime_mask, present, selection
 
 
@@ -38,10 +39,11 @@ def count_in_months(
     df: pd.DataFrame, area: str, months: Iterable[str], crime_types: Iterable[str] | None = None
 ) -> int:
     """Recorded crime in ``area`` in the given months, of the given crime types (None: all)."""
-    mask = crime_mask(df) & (df["area"] == area).to_numpy() & month_mask(df, months)
-    if crime_types is not None:
-        mask &= df["crime_type"].isin(list(crime_types)).to_numpy()
-    return int(mask.sum())
+    g = grid(df)
+    a = g.area_index(area)
+    if a is None:
+        return 0
+    return int(g.counts(crime_types)[a, g.month_positions(months)].sum())
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from swp_analysis import formatting, periods
 
-from .select import present
+from .grid import grid
 
 __all__ = ["Coverage", "comparable_months", "coverage", "covered_months"]
 
@@ -58,13 +58,11 @@ def covered_months(df: pd.DataFrame, area: str) -> set[str]:
     The forces are those with any record located in ``area``, in any year; an area the data do
     not hold at all has no covered month.
     """
-    in_area = (df["location_status"] == "ok").to_numpy() & (df["area"] == area).to_numpy()
-    forces = present(df["force"], in_area)
-    if not forces:
+    g = grid(df)
+    a = g.area_index(area)
+    if a is None:
         return set()
-    of_forces = df["force"].isin(forces).to_numpy()
-    stamps = pd.DatetimeIndex(pd.unique(df["month"].to_numpy()[of_forces]))
-    return set(stamps.strftime("%Y-%m"))
+    return {m for m, yes in zip(g.months, g.covered[a], strict=True) if yes}
 
 
 def coverage(df: pd.DataFrame, area: str, year: str, *, known: Iterable[str] | None = None) -> Coverage:
