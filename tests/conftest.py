@@ -58,22 +58,30 @@ def police_context(sample_dir) -> dict:
     return {"police": load("2018-19", "Wolverhampton", sample_dir).police_figures}
 
 
-def count_crimes_by_type(data_dir: Path, area: str = "Wolverhampton") -> dict[str, int]:
-    """Recorded crimes in ``area`` in April 2018 to March 2019, by crime type, counted with the
-    csv module independently of the library: anti-social behaviour excluded, repeated Crime IDs
-    dropped across the whole force (first occurrence kept, files in month order)."""
+def count_crimes_by_type(
+    data_dir: Path,
+    area: str = "Wolverhampton",
+    start: int = 2018,
+    column: str = "Crime type",
+    asb: bool = False,
+) -> dict[str, int]:
+    """Recorded crimes in ``area`` in April ``start`` to March ``start + 1``, by ``column`` (crime
+    type, or "Last outcome category"), counted with the csv module independently of the library:
+    anti-social behaviour excluded (or only it, with ``asb``), repeated Crime IDs dropped across the
+    whole force (first occurrence kept, files in month order)."""
     import csv
 
     counts: dict[str, int] = {}
     seen: set[str] = set()
     for f in sorted((data_dir / "raw" / "police").glob("*/*.csv")):
         y, m = map(int, f.parent.name.split("-"))
-        in_year = (y == 2018 and m >= 4) or (y == 2019 and m <= 3)
+        in_year = (y == start and m >= 4) or (y == start + 1 and m <= 3)
         with open(f, newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
-                if row["Crime type"] == "Anti-social behaviour" or row["Crime ID"] in seen:
+                is_asb = row["Crime type"] == "Anti-social behaviour"
+                if is_asb != asb or (row["Crime ID"] and row["Crime ID"] in seen):
                     continue
                 seen.add(row["Crime ID"])
                 if in_year and row["LSOA name"].startswith(area + " "):
-                    counts[row["Crime type"]] = counts.get(row["Crime type"], 0) + 1
+                    counts[row[column]] = counts.get(row[column], 0) + 1
     return counts
