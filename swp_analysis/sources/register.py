@@ -6,7 +6,7 @@ Each is defined once in ``indicators.yaml`` and its figures are kept, one row pe
 area and period, in ``indicators.csv``.
 
 ``indicators.yaml`` is a mapping with one key, ``indicators``, holding a list of definitions
-(see :class:`IndicatorDef`), validated with pydantic. ``indicators.csv`` has the columns
+(see :class:`IndicatorDef`; the list may be empty), validated with pydantic. ``indicators.csv`` has the columns
 ``indicator, area, period, value, numerator, denominator, source, note`` and is validated with
 a pandera schema in lazy mode. Every problem in either file is collected and raised once as
 :class:`~swp_analysis.errors.ValidationFailed`, each naming the file, line, column, what was
@@ -252,8 +252,16 @@ class IndicatorDef(BaseModel):
 
 
 class IndicatorsFile(BaseModel):
+    """The whole of ``indicators.yaml``.
+
+    The list may be empty (``indicators: []``): a partnership just set up with ``swp init`` has
+    no partner figures yet, and its report then shows police figures only. The key itself is
+    still required, so a file that lost it (or says ``indicators:`` with nothing after it) is
+    refused rather than read as an empty register.
+    """
+
     model_config = ConfigDict(extra="forbid")
-    indicators: list[IndicatorDef] = Field(min_length=1)
+    indicators: list[IndicatorDef]
 
 
 def read_definitions(path: str | Path) -> dict[str, IndicatorDef]:
