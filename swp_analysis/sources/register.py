@@ -6,8 +6,9 @@ Each is defined once in ``indicators.yaml`` and its figures are kept, one row pe
 area and period, in ``indicators.csv``.
 
 ``indicators.yaml`` is a mapping with one key, ``indicators``, holding a list of definitions
-(see :class:`IndicatorDef`; the list may be empty), validated with pydantic. ``indicators.csv`` has the columns
-``indicator, area, period, value, numerator, denominator, source, note`` and is validated with
+(see :class:`IndicatorDef`; the list may be empty), validated with pydantic. ``indicators.csv``
+has the columns ``indicator, area, period, value, numerator, denominator, source, note`` and is
+validated with
 a pandera schema in lazy mode. Every problem in either file is collected and raised once as
 :class:`~swp_analysis.errors.ValidationFailed`, each naming the file, line, column, what was
 expected and what was found.
