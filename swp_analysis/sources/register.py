@@ -6,9 +6,8 @@ Each is defined once in ``indicators.yaml`` and its figures are kept, one row pe
 area and period, in ``indicators.csv``.
 
 ``indicators.yaml`` is a mapping with one key, ``indicators``, holding a list of definitions
-(see :class:`IndicatorDef`; the list may be empty), validated with pydantic. ``indicators.csv``
-has the columns ``indicator, area, period, value, numerator, denominator, source, note`` and is
-validated with
+(see :class:`IndicatorDef`), validated with pydantic. ``indicators.csv`` has the columns
+``indicator, area, period, value, numerator, denominator, source, note`` and is validated with
 a pandera schema in lazy mode. Every problem in either file is collected and raised once as
 :class:`~swp_analysis.errors.ValidationFailed`, each naming the file, line, column, what was
 expected and what was found.
@@ -253,13 +252,8 @@ class IndicatorDef(BaseModel):
 
 
 class IndicatorsFile(BaseModel):
-    """The whole of ``indicators.yaml``.
-
-    The list may be empty (``indicators: []``): a partnership just set up with ``swp init`` has
-    no partner figures yet, and its report then shows police figures only. The key itself is
-    still required, so a file that lost it (or says ``indicators:`` with nothing after it) is
-    refused rather than read as an empty register.
-    """
+    """All of ``indicators.yaml``. The list may be empty (a folder just set up by ``swp init``);
+    the key is required, so a file that lost it is refused rather than read as empty."""
 
     model_config = ConfigDict(extra="forbid")
     indicators: list[IndicatorDef]
