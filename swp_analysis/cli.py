@@ -142,6 +142,23 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from . import init
+
+    result = init.init(args.data_dir, args.authority, args.police_force, args.report_year)
+    a = result.authority
+    _say(f"set up {result.paths.data_dir} for {a.authority} ({a.force_name}), report year {result.year}:")
+    for path in result.written:
+        _say(f"  wrote {path.relative_to(result.paths.data_dir)}")
+    _say(f"  made  {result.paths.police.relative_to(result.paths.data_dir)}/ (empty)")
+    for note in result.notes:
+        _say(f"note: {note}")
+    _say("next: get the police data for the two years compared, then check and build:")
+    for step in result.next_steps:
+        _say(f"  {step}")
+    return 0
+
+
 def cmd_fetch_police(args: argparse.Namespace) -> int:
     from . import fetch
     from .paths import DataPaths
@@ -159,6 +176,48 @@ def cmd_fetch_police(args: argparse.Namespace) -> int:
         **kw,
     )
     return 0
+
+
+def _add_init(sub) -> None:
+    # --area and --year are stored under other names: main() fills in ``area`` and ``year`` from
+    # existing content, and a folder being set up has none yet.
+    p = sub.add_parser("init", help="set up a new partnership's data folder for any local authority")
+    p.add_argument("--data-dir", required=True, help="the new data folder (raw/ is made inside it)")
+    p.add_argument(
+        "--area", dest="authority", required=True, help="local authority as police.uk names it, e.g. Carlisle"
+    )
+    p.add_argument("--police-force", required=True, help="force id as in police.uk file names, e.g. cumbria")
+    p.add_argument(
+        "--year",
+        dest="report_year",
+        default=None,
+        help="financial year of the first report, e.g. 2018-19 (default: the latest that has ended)",
+    )
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
+    p.set_defaults(func=cmd_init)
+
+
+def _add_fetch_police(sub) -> None:
+    p = sub.add_parser("fetch-police", help="download a force's street-level files from data.police.uk")
+    _common(p)
+    p.add_argument(
+        "--police-force",
+        "--force",
+        dest="force",
+        required=True,
+        help="force id as in police.uk file names, e.g. west-midlands (--force is the old name)",
+    )
+    p.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
+    p.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
+    p.add_argument(
+        "--base-url", default=None, help="archive folder (default: data.police.uk's monthly archives)"
+    )
+    p.add_argument("--retries", type=int, default=3, help="attempts per download")
+    p.add_argument("--overwrite", action="store_true", help="download months already present")
+    p.add_argument(
+        "--keep-archive", action="store_true", help="keep the archive in data/processed/downloads for reuse"
+    )
+    p.set_defaults(func=cmd_fetch_police)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,20 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed to jupyter lab")
     p.set_defaults(func=cmd_lab)
 
-    p = sub.add_parser("fetch-police", help="download a force's street-level files from data.police.uk")
-    _common(p)
-    p.add_argument("--force", required=True, help="force id as in police.uk file names, e.g. west-midlands")
-    p.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
-    p.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
-    p.add_argument(
-        "--base-url", default=None, help="archive folder (default: data.police.uk's monthly archives)"
-    )
-    p.add_argument("--retries", type=int, default=3, help="attempts per download")
-    p.add_argument("--overwrite", action="store_true", help="download months already present")
-    p.add_argument(
-        "--keep-archive", action="store_true", help="keep the archive in data/processed/downloads for reuse"
-    )
-    p.set_defaults(func=cmd_fetch_police)
+    _add_init(sub)
+    _add_fetch_police(sub)
 
     p = sub.add_parser("doctor", help="check the machine; prepare fonts and (optionally) Chromium")
     _common(p)

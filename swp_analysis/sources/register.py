@@ -252,8 +252,11 @@ class IndicatorDef(BaseModel):
 
 
 class IndicatorsFile(BaseModel):
+    """All of ``indicators.yaml``. The list may be empty (a folder just set up by ``swp init``);
+    the key is required, so a file that lost it is refused rather than read as empty."""
+
     model_config = ConfigDict(extra="forbid")
-    indicators: list[IndicatorDef] = Field(min_length=1)
+    indicators: list[IndicatorDef]
 
 
 def read_definitions(path: str | Path) -> dict[str, IndicatorDef]:

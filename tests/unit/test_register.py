@@ -22,6 +22,7 @@ from swp_analysis.errors import InputError, ValidationFailed
 from swp_analysis.paths import DataPaths
 from swp_analysis.periods import is_fiscal_year, mid_year
 from swp_analysis.sources.register import (
+    REGISTER_COLUMNS,
     check_periods,
     load_register,
     read_definitions,
@@ -233,6 +234,34 @@ def test_repeated_id_and_repeated_key(tmp_path):
     with pytest.raises(ValidationFailed) as info:
         read_definitions(f)
     assert where(info.value.problems) == {(5, "unit")}
+
+
+def test_an_empty_register_is_a_register(tmp_path):
+    """A partnership just set up (swp init) has no indicators and no figures: both files read."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "indicators.yaml").write_text("indicators: []\n")
+    (tmp_path / "raw" / "indicators.csv").write_text(",".join(REGISTER_COLUMNS) + "\n")
+    register = load_register(DataPaths.from_arg(tmp_path))
+    assert register.definitions == {}
+    assert len(register.data) == 0
+    assert register.areas() == []
+    assert register.rows_to_supply("2017-18", "2018-19", "Carlisle") == []
+
+
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("indicators:\n", 1, "valid list"),  # the list left out, not an empty one
+        ("{}\n", 1, "Field required"),  # the key itself missing
+    ],
+)
+def test_an_empty_register_must_still_say_so(tmp_path, text, line, message):
+    f = tmp_path / "indicators.yaml"
+    f.write_text(text)
+    with pytest.raises(ValidationFailed) as info:
+        read_definitions(f)
+    assert [(p.row, p.column) for p in info.value.problems] == [(line, "indicators")]
+    assert message in str(info.value)
 
 
 def test_a_proportion_target_must_be_a_fraction(tmp_path):
