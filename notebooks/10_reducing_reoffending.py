@@ -14,47 +14,14 @@ year = None  # financial year, e.g. "2019-20"; None: the latest year with report
 area = None  # local authority; None: the area that year's report.yaml names
 data_dir = None  # None: the repository's data/ folder
 
-# %% [markdown]
-# ## Strategic Priority: Reducing Reoffending
-
 # %%
 from swp_analysis import report
 
 r = report.load(year, area, data_dir)
-r.committed_to("reducing_reoffending")
-
-# %%
-r.objective("rr_black_country")
-
-# %%
-r.objective("rr_substance_misuse")
+r.priority_chapter(1)  # the first priority in report.yaml, with its objectives
 
 # %% [markdown]
-# #### Drug tests on arrest
-
-# %%
-r.key_figures(["drug_tests", "drug_tests_positive"])
-
-# %%
-r.chart_proportion("drug_tests_positive", "Drug tests on arrest proving positive")
-
-# %%
-r.objective("rr_begging")
-
-# %%
-r.key_figures(["rough_sleepers_accommodated", "at_risk_supported"])
-
-# %%
-r.objective("rr_volume_crime")
-
-# %% [markdown]
-# #### Reoffending
-
-# %%
-r.key_figures(["reoffending_rate"])
-
-# %% [markdown]
-# #### Police recorded crime
+# ## Recorded crime
 
 # %%
 r.crime_summary()
@@ -69,7 +36,7 @@ r.chart_type_trends()
 r.trend_table()
 
 # %% [markdown]
-# #### What drove the change
+# ### What drove the change
 
 # %%
 r.drivers_summary()
@@ -81,7 +48,7 @@ r.chart_drivers()
 r.drivers_table()
 
 # %% [markdown]
-# #### Anti-social behaviour
+# ### Anti-social behaviour
 
 # %%
 r.asb_summary()
@@ -90,7 +57,7 @@ r.asb_summary()
 r.chart_asb()
 
 # %% [markdown]
-# #### Outcomes
+# ### Outcomes
 
 # %%
 r.outcomes_summary()

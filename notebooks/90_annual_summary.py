@@ -21,10 +21,10 @@ r = report.load(year, area, data_dir)
 r.headline()
 
 # %% [markdown]
-# ## Glossary of Terms
+# ## Main points
 
 # %%
-r.glossary()
+r.main_points()
 
 # %% [markdown]
 # ## Key
@@ -66,7 +66,7 @@ r.strategy_overview()
 r.objectives_table_html()
 
 # %% [markdown] tags=["insert-priorities"]
-# *In the built report, the four priority chapters (notebooks 10 to 40) appear here.*
+# *In the built report, the priority chapters (notebooks 10 to 40) appear here.*
 
 # %% [markdown]
 # ## Moving Forward
@@ -92,14 +92,23 @@ r.expenditure_table()
 # %%
 r.membership()
 
-# %% [markdown] tags=["insert-data-quality"]
-# *In the built report, the data quality and methods chapter (notebook 00) appears here.*
+# %% [markdown]
+# ## Appendix C: Glossary of Terms
+
+# %%
+r.glossary()
 
 # %% [markdown]
+# ## About the data
+
+# %%
+r.about_the_data()
+
+# %% [markdown] tags=["annex"]
 # ## Figures Checked
 
-# %%
+# %% tags=["annex"]
 r.claims_summary()
 
-# %%
+# %% tags=["annex"]
 r.claims_table_html()

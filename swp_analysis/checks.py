@@ -272,6 +272,13 @@ def data_sources(paths: DataPaths) -> list[str]:
     ]
 
 
+def synthetic_inputs(paths: DataPaths) -> list[str]:
+    """The inputs of the data folder that are synthetic, for the report's banner (empty: none)."""
+    if (paths.raw / ".sample-data.json").is_file():
+        return ["police recorded crime (the synthetic sample made by swp sample-data)", "expenditure"]
+    return []
+
+
 def claims_table(data_dir: str | Path | None, year: str, area: str) -> pd.DataFrame:
     """The claims check for ``swp check-claims``, with police figures from the police data."""
     from .report import load

@@ -89,10 +89,17 @@ def table(
     )
 
 
-def rating(r: Rating | None) -> Html:
-    """A delivery rating carried by text and symbol as well as colour."""
+def rating(r: Rating | None, provisional: bool = False) -> Html:
+    """A delivery rating carried by text and symbol as well as colour. A provisional rating
+    (not stated by the partnership) says so in words and is drawn as an outline, not filled."""
     if r is None:
         return Html('<span class="swp-missing">no evidence linked</span>')
+    if provisional:
+        return Html(
+            f'<span class="rag rag-provisional rag-{escape(r.rag)}" style="border-color:{escape(r.colour)}">'
+            f'<span class="rag-symbol" aria-hidden="true">{escape(r.symbol)}</span> Provisional: '
+            f"{escape(r.label)}</span>"
+        )
     return Html(
         f'<span class="rag rag-{escape(r.rag)}" style="background:{escape(r.colour)};'
         f'color:{escape(r.text_colour)}"><span class="rag-symbol" aria-hidden="true">'
@@ -100,14 +107,27 @@ def rating(r: Rating | None) -> Html:
     )
 
 
-def rating_key() -> Html:
-    """The report's key: every rating with its symbol and label."""
+def rating_key(provisional_reasons: Mapping[str, int] | None = None) -> Html:
+    """The report's key: every rating with its symbol and label, and (when some ratings are
+    provisional) what a provisional rating is and why each group of them is, once."""
     items = "".join(f"<li>{rating(r).markup}</li>" for r in Rating if r is not Rating.NOT_YET_RATED)
-    return Html(
+    parts = [
         "<p>Throughout the strategy, progress against delivery is rated as below. Each rating is "
-        "shown by its words and a symbol as well as by colour.</p>"
-        f'<ul class="swp-key">{items}</ul>'
-    )
+        "shown by its words and a symbol as well as by colour.</p>",
+        f'<ul class="swp-key">{items}</ul>',
+    ]
+    if provisional_reasons:
+        example = rating(Rating.ON_TARGET, provisional=True).markup
+        reasons = "".join(
+            f"<li>{n} rating{'s' if n != 1 else ''}: {escape(reason)}</li>"
+            for reason, n in provisional_reasons.items()
+        )
+        parts.append(
+            f"<p>A rating shown as {example} is <strong>provisional</strong>: the partnership has not "
+            "stated it, and it is assumed from the published text. Stated ratings are filled in colour; "
+            f"provisional ones are outlined. Why:</p><ul>{reasons}</ul>"
+        )
+    return Html("".join(parts))
 
 
 def key_figures(items: Iterable[tuple[str, str, str | None]]) -> Html:

@@ -124,7 +124,11 @@ class ReportInputs:
             return None
         if not (self.paths.report_dir(self.year) / claims.CLAIMS_FILE).is_file():
             return None
-        figures = claim_figures(self.police, self.population)
+
+        def figures(measure: str, subject: str, area: str, period: str) -> float | None:
+            # the police table is read only when a police claim is checked (never for the rest)
+            return claim_figures(self.police, self.population)(measure, subject, area, period)
+
         return claims.check_claims(self.paths, self.year, self.area, figures, register=self.register)
 
     # -- placeholders --------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from swp_analysis.sections import (
     outcomes,
     quality,
     register,
+    summary,
     trends,
     violence,
 )
@@ -62,11 +63,17 @@ class Report:
     def headline(self) -> Html:
         return front.headline(self.inputs)
 
+    def main_points(self) -> Html:
+        return summary.main_points(self.inputs)
+
+    def about_the_data(self) -> Html:
+        return summary.about_the_data(self.inputs)
+
     def glossary(self) -> Html:
         return front.glossary(self.inputs)
 
     def rating_key(self) -> Html:
-        return front.rating_key(self.inputs)
+        return objectives.rating_key(self.inputs)
 
     def narrative_section(self, name: str) -> Html:
         return front.narrative_section(self.inputs, name)
@@ -90,6 +97,12 @@ class Report:
         return front.membership(self.inputs)
 
     # -- objectives and ratings -------------------------------------------------------------
+    def priority_chapter(self, position: int) -> Html:
+        return objectives.priority_chapter(self.inputs, position)
+
+    def further_priorities(self, first: int) -> Html:
+        return objectives.further_priorities(self.inputs, first)
+
     def objective(self, objective_id: str) -> Html:
         return objectives.objective(self.inputs, objective_id)
 

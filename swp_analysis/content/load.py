@@ -72,11 +72,38 @@ def _cross_checks(
                 problems.add([*base, "id"], "An objective id is used twice.", "each id once", o.id)
             objective_ids.add(o.id)
             _objective_problems(o, base, list(report.key), strategy_ids, definitions, problems)
+    for loc, ind in _indicator_refs(report) if definitions is not None else []:
+        if ind not in definitions:
+            problems.add(
+                loc,
+                "The indicator id is not defined in indicators.yaml.",
+                "an id defined in indicators.yaml",
+                ind,
+            )
     terms = [g.term for g in report.glossary]
     for i, term in enumerate(terms):
         if terms.index(term) != i:
             problems.add(["glossary", i, "term"], "A glossary term appears twice.", "each term once", term)
     return list(problems)
+
+
+def _indicator_refs(report: ReportFile) -> list[tuple[list[str | int], str]]:
+    """(YAML location, indicator id) of every indicator report.yaml names."""
+    refs: list[tuple[list[str | int], str]] = [
+        (["headline_figures", k], i) for k, i in enumerate(report.headline_figures)
+    ]
+    for i, p in enumerate(report.priorities):
+        if p.change_table is not None:
+            refs += [
+                (["priorities", i, "change_table", "indicators", k], x)
+                for k, x in enumerate(p.change_table.indicators)
+            ]
+        for j, o in enumerate(p.objectives):
+            base: list[str | int] = ["priorities", i, "objectives", j]
+            refs += [([*base, "indicators", k], x) for k, x in enumerate(o.indicators)]
+            refs += [([*base, "figures", k], x) for k, x in enumerate(o.figures)]
+            refs += [([*base, "charts", k, "indicator"], c.indicator) for k, c in enumerate(o.charts)]
+    return refs
 
 
 def _key_problems(report: ReportFile, problems: _Problems) -> None:
@@ -140,14 +167,6 @@ def _objective_problems(
                 "The objective covers an unknown strategy objective.",
                 "one of: " + ", ".join(strategy_ids),
                 c,
-            )
-    for k, ind in enumerate(o.indicators if definitions is not None else []):
-        if ind not in definitions:
-            problems.add(
-                [*base, "indicators", k],
-                "The indicator id is not defined in indicators.yaml.",
-                "an id defined in indicators.yaml",
-                ind,
             )
 
 

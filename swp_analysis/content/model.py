@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -111,21 +111,43 @@ def _parse_rating(value: Any) -> Rating:
     return Rating.parse(value)
 
 
+class ChartSpec(_Model):
+    """A chart of one register indicator under an objective: a proportion is drawn against its
+    target or baseline with intervals, a count as bars by year."""
+
+    indicator: str = Field(pattern=_ID)
+    measure: str = Field(min_length=1)
+    unit: str = "Count"
+
+
+class ChangeTable(_Model):
+    """A table of counts this year and last, with the Poisson Z verdict, under a priority."""
+
+    caption: str = Field(min_length=1)
+    indicators: list[str] = Field(min_length=1)
+
+
 class Objective(_Model):
     """One objective the partnership reports on, with the lead's delivery rating.
 
     ``covers`` lists the ids of the strategy's objectives it reports against (one heading in
-    the reference report covers objectives of two priorities). ``rating_note`` says how the
-    rating was arrived at when that needs saying (e.g. an assumption).
+    the reference report covers objectives of two priorities). ``rating_basis`` says whether the
+    rating is ``stated`` (by the partnership) or ``provisional`` (assumed, for example because a
+    published report does not carry it); ``rating_note`` says why, once, in the key.
+    ``indicators`` are the evidence beside the rating; ``figures`` the headline figures shown
+    under the objective and ``charts`` its charts.
     """
 
     id: str = Field(pattern=_ID)
     title: str = Field(min_length=1)
     covers: list[str] = []
     rating: Rating
+    rating_basis: Literal["stated", "provisional"] = "stated"
     rating_note: str | None = None
     commentary: str
     indicators: list[str] = []
+    figures: list[str] = []
+    charts: list[ChartSpec] = []
     focus: list[Focus] = []
     rating_explanation: str | None = None
 
@@ -145,6 +167,7 @@ class Priority(_Model):
     title: str = Field(min_length=1)
     strategy_objectives: list[StrategyObjective] = Field(min_length=1)
     objectives: list[Objective] = []
+    change_table: ChangeTable | None = None
 
 
 class NextYearRow(_Model):
@@ -210,6 +233,7 @@ class ReportFile(_Model):
     next_year: NextYear | None = None
     membership: Membership
     comparison: Comparison = Comparison()
+    headline_figures: list[str] = []
 
     @field_validator("year", mode="before")
     @classmethod

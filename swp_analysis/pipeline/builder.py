@@ -22,7 +22,7 @@ from swp_analysis.paths import DataPaths, area_slug, find_project_root
 from .cache import notebook_keys, sha256_bytes, up_to_date
 from .execute import Executed, execute_all
 from .export import Exporter, combine, contents_list
-from .notebooks import notebooks_dir
+from .notebooks import ANNEX_HTML, BOARD_HTML, OUTPUTS, notebooks_dir
 
 # ---------------------------------------------------------------------------------------------
 # The build.
@@ -30,11 +30,17 @@ from .notebooks import notebooks_dir
 
 @dataclass
 class BuildResult:
+    """Where a build's outputs are: the board's HTML, the manifest (the annex is beside them)."""
+
     html: Path
     manifest: Path
     executed: list[Executed] = field(default_factory=list)
     seconds: float = 0.0
     up_to_date: bool = False
+
+    @property
+    def annex(self) -> Path:
+        return self.html.with_name(ANNEX_HTML)
 
 
 def _git_commit(root: Path) -> str | None:
@@ -116,8 +122,8 @@ def build(
             nb_dir, staging / "notebooks", params, keys, reports / ".cache", jobs or os.cpu_count() or 1,
             force, say, failed_dir=out_dir / "failed",
         )  # fmt: skip
-        page = _export(executed, paths, year, area, build_time, staging, say)
-        manifest = _manifest(paths, params, root, build_time, build_key, page, warnings, executed, keys)
+        pages = _export(executed, paths, year, area, build_time, staging, say)
+        manifest = _manifest(paths, params, root, build_time, build_key, pages, warnings, executed, keys)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str) + "\n")
         publish(staging, out_dir)
     finally:
@@ -162,23 +168,31 @@ def _export(
     build_time: dt.datetime,
     staging: Path,
     say: Callable[[str], None],
-) -> str:
-    """The combined notebook exported to ``annual-summary.html`` in ``staging``; returns the page."""
+) -> dict[str, str]:
+    """The board's report and the technical annex, exported into ``staging``: {file: page}."""
     step = time.perf_counter()
-    combined = combine({e.name: e.path for e in executed}, f"Annual report {year}: {area}")
-    context = {
+    board, annex = combine(
+        {e.name: e.path for e in executed}, f"Annual report {year}: {area}", f"Technical annex {year}: {area}"
+    )
+    common = {
         "partnership": checks.partnership_name(paths, year, area),
         "area": area,
         "year": year,
         "built": build_time.strftime("%d %B %Y"),
         "built_iso": build_time.isoformat(),
-        "contents": contents_list(combined),
         "sources": checks.data_sources(paths),
+        "synthetic": checks.synthetic_inputs(paths),
+        "board_href": BOARD_HTML,
+        "annex_href": ANNEX_HTML,
     }
-    page = Exporter().export(combined, context)
-    (staging / "annual-summary.html").write_text(page, encoding="utf-8")
-    say(f"export: annual-summary.html {len(page.encode()) / 1e6:.2f} MB ({time.perf_counter() - step:.1f}s)")
-    return page
+    exporter = Exporter()
+    pages = {}
+    for name, nb, kind in ((BOARD_HTML, board, "board"), (ANNEX_HTML, annex, "annex")):
+        pages[name] = exporter.export(nb, common | {"kind": kind, "contents": contents_list(nb)})
+        (staging / name).write_text(pages[name], encoding="utf-8")
+    sizes = ", ".join(f"{n} {len(p.encode()) / 1e6:.2f} MB" for n, p in pages.items())
+    say(f"export: {sizes} ({time.perf_counter() - step:.1f}s)")
+    return pages
 
 
 def _manifest(
@@ -187,7 +201,7 @@ def _manifest(
     root: Path,
     build_time: dt.datetime,
     build_key: str,
-    page: str,
+    pages: dict[str, str],
     warnings: list,
     executed: list[Executed],
     keys: dict[str, str],
@@ -205,7 +219,8 @@ def _manifest(
             **provenance.police_inventory(police_files),
         },
         "build_key": build_key,
-        "html_sha256": sha256_bytes(page.encode("utf-8")),
+        "html_sha256": sha256_bytes(pages[BOARD_HTML].encode("utf-8")),
+        "outputs": {name: sha256_bytes(page.encode("utf-8")) for name, page in pages.items()},
         "police": police_files,
         "warnings": [str(w) for w in warnings],
         "notebooks": {
@@ -225,7 +240,8 @@ def publish(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
     (staging / "notebooks").rename(old_nb)
     os.replace(staging / "manifest.json", out_dir / "manifest.json")
-    os.replace(staging / "annual-summary.html", out_dir / "annual-summary.html")
+    for name in OUTPUTS:
+        os.replace(staging / name, out_dir / name)
     failed = out_dir / "failed"
     if failed.exists():
         shutil.rmtree(failed, ignore_errors=True)

@@ -10,7 +10,7 @@ from swp_analysis import __version__
 from swp_analysis.errors import BuildFailed
 from swp_analysis.paths import DataPaths
 
-from .notebooks import NOTEBOOKS
+from .notebooks import NOTEBOOKS, OUTPUTS
 
 # ---------------------------------------------------------------------------------------------
 # Cache keys.
@@ -76,10 +76,10 @@ def up_to_date(out_dir: Path, build_key: str) -> bool:
     """True when the published report was built with this key and is intact."""
     try:
         manifest = json.loads((out_dir / "manifest.json").read_text())
-        html = (out_dir / "annual-summary.html").read_bytes()
+        shas = {name: sha256_bytes((out_dir / name).read_bytes()) for name in OUTPUTS}
     except (OSError, ValueError):
         return False
-    return manifest.get("build_key") == build_key and manifest.get("html_sha256") == sha256_bytes(html)
+    return manifest.get("build_key") == build_key and manifest.get("outputs") == shas
 
 
 CACHE_ENTRIES = 120  # about 20 builds' worth of notebooks; each is a few hundred kB

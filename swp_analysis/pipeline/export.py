@@ -7,7 +7,7 @@ import html
 import re
 from pathlib import Path
 
-from .notebooks import SPLICE_TAGS, SUMMARY
+from .notebooks import ANNEX_NOTEBOOKS, ANNEX_TAG, SPLICE_TAGS, SUMMARY
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -74,27 +74,37 @@ def _has_content(following: list, level: int) -> bool:
     return False
 
 
-def combine(executed: dict[str, Path], title: str):
-    """One notebook: the summary with the priority chapters and data quality spliced in."""
+def _tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _finish(nbformat, cells: list, metadata: dict, title: str):
+    cells = drop_empty_sections(cells)
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i}"  # each notebook numbers its own cells: unique, stable ids here
+    combined = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(metadata))
+    combined.metadata["title"] = title
+    return combined
+
+
+def combine(executed: dict[str, Path], title: str, annex_title: str) -> tuple:
+    """Two notebooks: the board's (the summary with the priority chapters spliced in) and the
+    technical annex (the data-quality notebook, then every cell tagged ``annex`` elsewhere)."""
     import nbformat  # imported on use: it costs about a second (jsonschema)
 
     nbs = {name: nbformat.read(str(path), as_version=4) for name, path in executed.items()}
     summary = nbs[SUMMARY]
-    cells = []
+    board, annex = [], []
+    for name in ANNEX_NOTEBOOKS:
+        annex.extend(_strip_for_report(copy.deepcopy(nbs[name])))
     for cell in summary.cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        splice = [t for t in tags if t in SPLICE_TAGS]
-        if splice:
-            for name in SPLICE_TAGS[splice[0]]:
-                cells.extend(_strip_for_report(copy.deepcopy(nbs[name])))
-            continue
-        cells.extend(_strip_for_report(nbformat.from_dict({"cells": [cell]})))
-    cells = drop_empty_sections(cells)
-    for i, cell in enumerate(cells):
-        cell["id"] = f"cell-{i}"  # each notebook numbers its own cells: unique, stable ids here
-    combined = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(summary.metadata))
-    combined.metadata["title"] = title
-    return combined
+        splice = [t for t in _tags(cell) if t in SPLICE_TAGS]
+        chapter = [c for n in SPLICE_TAGS[splice[0]] for c in nbs[n].cells] if splice else [cell]
+        for part in _strip_for_report(nbformat.from_dict({"cells": copy.deepcopy(chapter)})):
+            (annex if ANNEX_TAG in _tags(part) else board).append(part)
+    return _finish(nbformat, board, summary.metadata, title), _finish(
+        nbformat, annex, summary.metadata, annex_title
+    )
 
 
 def contents_list(nb) -> list[dict]:

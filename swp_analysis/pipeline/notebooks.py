@@ -34,8 +34,13 @@ SPLICE_TAGS = {
         "30_violence_prevention",
         "40_statutory_functions",
     ],
-    "insert-data-quality": ["00_data_quality"],
 }
+# The technical annex: these notebooks whole, then every cell tagged ANNEX_TAG elsewhere.
+ANNEX_NOTEBOOKS = ("00_data_quality",)
+ANNEX_TAG = "annex"
+# The two files of a report: the board's, and the audit trail beside it.
+BOARD_HTML, ANNEX_HTML = "annual-summary.html", "technical-annex.html"
+OUTPUTS = (BOARD_HTML, ANNEX_HTML)
 
 
 def notebooks_dir() -> Path:

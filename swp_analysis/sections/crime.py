@@ -291,7 +291,7 @@ def peer_comparison(inputs: ReportInputs) -> Html:
     parts: list[object] = []
     for crime_type in inputs.settings.crime_types:
         b = benchmark(inputs, crime_type)
-        parts.append(display.heading(f"{crime_type}: {inputs.area} and its peers", 4))
+        parts.append(display.heading(f"{crime_type}: {inputs.area} and its peers", 3))
         parts.append(peer_summary(inputs, b))
         parts.append(chart_peers(inputs, b))
         parts.append(peer_table_html(inputs, b))

@@ -44,19 +44,28 @@ def narrative_section(inputs: ReportInputs, name: str) -> Html:
     return narrative(inputs, getattr(inputs.content.report.narrative, name))
 
 
+# The words the report's own figures use (the content's glossary adds the partnership's terms).
+STATISTICAL_TERMS = {
+    "95% confidence interval": "The range a figure would fall in 95 times out of 100 if the year "
+    "were repeated: a sign of how much of a figure is chance.",
+    "Normal year-to-year variation": "How much a count moves from one year to the next by chance "
+    "alone. A change larger than that (Wheeler's Poisson Z above 3) is unlikely to be chance.",
+    "Rate per 1,000 residents": "Crimes for every 1,000 people living in the area, so that areas "
+    "of different sizes can be compared.",
+    "Similar to, higher than, lower than": "How an area's rate compares with the average of its "
+    "peers: higher or lower only when its 95% confidence interval lies wholly above or below it.",
+    "Part year": "A financial year for which the police data do not cover all twelve months.",
+    "*": "A count of 1 to 4, or a figure that would reveal one, withheld so that no one can be identified.",
+}
+
+
 def glossary(inputs: ReportInputs) -> Html:
     if inputs.content is None:
         return display.nothing()
-    if not inputs.content.glossary:
-        return display.paragraph("No glossary supplied.", "swp-missing")
     rows = [(g.term, g.meaning) for g in inputs.content.glossary]
+    rows += [(t, m) for t, m in STATISTICAL_TERMS.items() if t not in {r[0] for r in rows}]
     df = pd.DataFrame(rows, columns=["Term", "Meaning"]).set_index("Term")
     return display.table(df, "Glossary of terms")
-
-
-def rating_key(inputs: ReportInputs) -> Html:
-    """The report's key (every rating with its symbol), shown when there are ratings."""
-    return display.rating_key() if inputs.content is not None else display.nothing()
 
 
 def signatories(inputs: ReportInputs) -> Html:

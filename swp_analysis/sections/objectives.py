@@ -62,7 +62,7 @@ def objectives_table(inputs: ReportInputs) -> pd.DataFrame:
             {
                 "Priority": priority.title,
                 "Objective": objective.title,
-                "Delivery rating": display.rating(objective.rating),
+                "Delivery rating": display.rating(objective.rating, objective.rating_basis == "provisional"),
                 "Evidence": "; ".join(lines) if lines else "No indicator linked",
                 "Evidence suggests": display.rating(suggested) if suggested else "no target",
                 "Check": ratings.rating_check(objective.rating, suggested),
@@ -112,11 +112,12 @@ def objective(inputs: ReportInputs, objective_id: str) -> Html:
     if not found:
         raise KeyError(f"no objective {objective_id!r} in report/{inputs.year}/report.yaml")
     o = found[0]
+    provisional = o.rating_basis == "provisional"
     parts = [
         f"<h3>{display.escape(o.title)}</h3>",
-        f"<p>Delivery rating: {display.rating(o.rating).markup}</p>",
+        f"<p>Delivery rating: {display.rating(o.rating, provisional).markup}</p>",
     ]
-    if o.rating_note:
+    if o.rating_note and not provisional:  # a provisional rating's reason is given once, in the key
         parts.append(f'<p class="swp-note">{display.escape(o.rating_note)}</p>')
     parts.append(narrative(inputs, o.commentary).markup)
     for story in o.focus:
@@ -133,3 +134,65 @@ def objective(inputs: ReportInputs, objective_id: str) -> Html:
             f"indicators suggest ({display.escape(suggested.label)}).</p>"
         )
     return Html("".join(parts))
+
+
+def provisional_reasons(inputs: ReportInputs) -> dict[str, int]:
+    """Why ratings are provisional: each distinct reason and how many ratings it covers."""
+    reasons: dict[str, int] = {}
+    for _, o in inputs.content.objectives() if inputs.content is not None else []:
+        if o.rating_basis == "provisional":
+            why = o.rating_note or "the partnership has not stated it"
+            reasons[why] = reasons.get(why, 0) + 1
+    return reasons
+
+
+def rating_key(inputs: ReportInputs) -> Html:
+    """The key, shown when there are ratings, with the reasons for provisional ratings once."""
+    if inputs.content is None:
+        return display.nothing()
+    return display.rating_key(provisional_reasons(inputs))
+
+
+def _priority(inputs: ReportInputs, position: int):
+    content = inputs.content
+    if content is None or not 1 <= position <= len(content.priorities):
+        return None
+    return content.priorities[position - 1]
+
+
+def priority_chapter(inputs: ReportInputs, position: int) -> Html:
+    """The ``position``-th priority of ``report.yaml`` (1 = the first): its heading, what the
+    partnership committed to, each objective with its headline figures and charts, and the
+    priority's change table. Nothing for a report without content or a priority not there."""
+    from .register import change_table, chart_proportion, chart_year_on_year, key_figures
+
+    p = _priority(inputs, position)
+    if p is None:
+        return display.nothing()
+    short = inputs.content.partnership.short_name or inputs.content.partnership.name
+    parts: list[object] = [
+        display.heading(f"Strategic Priority: {p.title}", 2, f"priority-{p.id}"),
+        Html(f"<p>{display.escape(short)} committed to:</p>"),
+        display.bullets(s.text for s in p.strategy_objectives),
+    ]
+    for o in p.objectives:
+        parts.append(objective(inputs, o.id))
+        if o.figures:
+            parts.append(key_figures(inputs, o.figures))
+        for c in o.charts:
+            unit = inputs.register.definitions[c.indicator].unit
+            draw = chart_proportion if unit == "proportion" else None
+            parts.append(
+                draw(inputs, c.indicator, c.measure)
+                if draw
+                else chart_year_on_year(inputs, c.indicator, c.measure, c.unit)
+            )
+    if p.change_table is not None:
+        parts.append(change_table(inputs, p.change_table.indicators, p.change_table.caption))
+    return display.join(parts)
+
+
+def further_priorities(inputs: ReportInputs, first: int) -> Html:
+    """Every priority from the ``first``-th on (a partnership with more than the notebooks have)."""
+    count = len(inputs.content.priorities) if inputs.content is not None else 0
+    return display.join(priority_chapter(inputs, n) for n in range(first, count + 1))

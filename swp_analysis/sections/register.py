@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from swp_analysis import display, stats
+from swp_analysis import display, formatting, stats
 from swp_analysis.display import Html
 from swp_analysis.inputs import ReportInputs
 
@@ -21,32 +21,69 @@ def _shown(inputs: ReportInputs) -> bool:
     return inputs.content is not None or inputs.area in inputs.register.areas()
 
 
+QUALIFIERS = ("over", "more than", "nearly", "almost", "around", "about", "approximately", "up to",
+              "at least", "fewer than", "less than", "under")  # fmt: skip
+
+
+def shown_value(c: dict) -> str:
+    """A figure as the partner gave it: "over 100" when the register's note is a qualifier."""
+    note = (c["note"] or "").strip().lower()
+    return f"{note} {c['value']}" if note in QUALIFIERS and c["raw"]["value"] is not None else c["value"]
+
+
+def figure_verdict(c: dict) -> str:
+    """A register figure's direction and, for a count, whether that is more than normal
+    year-to-year variation (Wheeler's Poisson Z); a count that more than doubled says that a
+    change of recording or reporting may be behind it."""
+    raw = c["raw"]
+    if raw["value"] is None:
+        before = f"; {c['previous']} in {c['previous_period']}" if raw["previous"] is not None else ""
+        return f"Not supplied for {c['period']}{before}"
+    if raw["previous"] is None:
+        return f"No figure for {c['previous_period']} to compare with"
+    text = c["change"][0].upper() + c["change"][1:] + f" on {c['previous_period']}"
+    if c["unit"] == "count":
+        within = c["verdict"] == "within normal variation"
+        text += ": " + ("within" if within else "more than") + " normal year-to-year variation"
+        if raw["previous"] > 0 and raw["value"] > 2 * raw["previous"]:
+            text += (
+                ". More than doubled: a change this large can come from how incidents are recorded or "
+                "reported, not only from how often they happen"
+            )
+    return text
+
+
+def published_notes(inputs: ReportInputs, indicator_id: str) -> list[str]:
+    """Where the published report stated this figure differently: "published as 4.7%; the
+    figures give 7.8%" (from the claims check)."""
+    table = inputs.claims
+    if table is None:
+        return []
+    rows = table[(table["indicator"] == indicator_id) & (table["status"] == "disagrees")]
+    notes = []
+    for _, r in rows.iterrows():
+        unit = "%" if r["unit"] == "%" else ""
+        recomputed = formatting.fmt_number(r["recomputed"], dp=1)
+        notes.append(f"Published as {r['stated']:g}{unit}; the figures give {recomputed}{unit}")
+    return notes
+
+
 def key_figures(inputs: ReportInputs, ids: Sequence[str]) -> Html:
-    """Headline figures of register indicators: value, with change or target beneath."""
+    """Headline figures of register indicators: value (with the partner's qualifier), and beneath
+    it the change and its verdict, the target, and any difference from the published report."""
     if not _shown(inputs):
         return display.nothing()
     items = []
     for i in ids:
         c = inputs.context[i]
-        items.append((f"{c['title']} ({c['period']})", c["value"], _figure_note(c) or None))
+        notes = [figure_verdict(c)]
+        if c["raw"]["target"] is not None and c["raw"]["value"] is not None:
+            notes.append(c["target"])
+        if c["note"] and c["note"].strip().lower() not in QUALIFIERS:
+            notes.append(f"Stated by source as \u201c{c['note']}\u201d")
+        notes += published_notes(inputs, i)
+        items.append((f"{c['title']} ({c['period']})", shown_value(c), ". ".join(notes) or None))
     return display.key_figures(items)
-
-
-def _figure_note(c: dict) -> str:
-    """What goes under a headline figure: its change on the year before (or which year is
-    missing), how it stands against its target, and the partner's own words."""
-    raw, note = c["raw"], []
-    if raw["value"] is None and raw["previous"] is not None:
-        note.append(f"Not supplied for {c['period']}; {c['previous']} in {c['previous_period']}")
-    elif raw["value"] is not None and raw["previous"] is None:
-        note.append(f"No figure for {c['previous_period']} to compare with")
-    elif raw["value"] is not None:
-        note.append(c["change"][0].upper() + c["change"][1:] + f" on {c['previous_period']}")
-    if raw["target"] is not None and raw["value"] is not None:
-        note.append(c["target"])
-    if c["note"]:
-        note.append(f"Stated by source as \u201c{c['note']}\u201d")
-    return ". ".join(note)
 
 
 def change_table(inputs: ReportInputs, ids: Sequence[str], caption: str) -> Html:

@@ -432,11 +432,14 @@ def test_bundled_content_follows_the_reference_report():
     red = ratings.pop("vp_perpetrator_programme")
     assert red.rating is Rating.NOT_ON_TRACK and red.rating_explanation
     assert "Explanation of red rating" in red.rating_note
-    for o in ratings.values():  # every other rating is an assumption, and says so
-        assert o.rating_note.startswith("Assumed"), o.id
+    assert red.rating_basis == "stated"
+    for o in ratings.values():  # every other rating is an assumption: provisional, and says why
+        assert o.rating_note.startswith("Assumed") and o.rating_basis == "provisional", o.id
     assert ratings["rr_substance_misuse"].rating is Rating.MORE_WORK
     assert [s.id for s in content.uncovered_strategy_objectives()] == ["rv2", "rv5"]
-    assert len(content.glossary) == 25
+    # the reference report's 25 terms, and six it uses without defining: DIP, DVPP, MARAC, NPU,
+    # PCSO and WDVF
+    assert len(content.glossary) == 31
     assert content.next_year.title == "Year 3 delivery"
     assert [len(r.items) for r in content.next_year.rows] == [6, 5, 7, 4]
     assert len(content.membership.members) == 12 and len(content.membership.third_sector) == 5
