@@ -25,8 +25,9 @@ Rules, each chosen so that nothing can go missing without being counted:
   rows: no LSOA, so no area); ``outside_force_area`` (an LSOA in an authority that is not one
   of the force's, e.g. a Lancaster LSOA in a Cumbria file). Such rows are kept and counted, and
   the crime figures use only ``ok`` rows, so each force's records count once, in its own areas.
-* **Which authorities belong to a force**: :data:`FORCE_AUTHORITIES` lists them for the forces
-  this project knows (keyed by the force name in the file name, e.g. ``west-midlands``);
+* **Which authorities belong to a force**: the packaged table
+  (:func:`swp_analysis.sources.forces.packaged_forces`, read from ``reference/forces.csv``) lists
+  them for the forces this project knows (keyed by the force name in the file name);
   ``force_authorities=`` adds or overrides entries. For any other force the rule is inferred
   from the data: an authority is the force's when it holds at least :data:`FALLBACK_MIN_SHARE`
   (1%) of the force's located records read (all its files). Cross-border records are a handful per
@@ -50,37 +51,8 @@ import pyarrow.compute as pc
 
 from swp_analysis import periods
 from swp_analysis.errors import InputError
+from swp_analysis.sources.forces import packaged_forces
 from swp_analysis.sources.policeuk import ANTI_SOCIAL_BEHAVIOUR
-
-FORCE_AUTHORITIES: dict[str, tuple[str, ...]] = {
-    "west-midlands": (
-        "Birmingham",
-        "Coventry",
-        "Dudley",
-        "Sandwell",
-        "Solihull",
-        "Walsall",
-        "Wolverhampton",
-    ),
-    # the six districts of Cumbria until April 2023 (the 2011 LSOA names use them), and the
-    # two unitary authorities that replaced them (2021 LSOA names from 2023 on)
-    "cumbria": (
-        "Allerdale",
-        "Barrow-in-Furness",
-        "Carlisle",
-        "Copeland",
-        "Eden",
-        "South Lakeland",
-        "Cumberland",
-        "Westmorland and Furness",
-    ),
-}
-"""Local authorities policed by each force, keyed by the force's name in police.uk file names."""
-
-FORCE_NAMES: dict[str, str] = {
-    "west-midlands": "West Midlands Police",
-    "cumbria": "Cumbria Constabulary",
-}
 
 FALLBACK_MIN_SHARE = 0.01
 """For a force not in the table: the share of its located records that makes an authority its."""
@@ -519,8 +491,9 @@ def authorities_for(
     """
     if force_authorities and force in force_authorities:
         return sorted(force_authorities[force]), "given"
-    if force in FORCE_AUTHORITIES:
-        return sorted(FORCE_AUTHORITIES[force]), "table"
+    known = packaged_forces().get(force)
+    if known is not None:
+        return sorted(known.authorities), "table"
     counts = dict(areas_counts or {})
     total = sum(counts.values())
     chosen = [a for a, n in counts.items() if total and n / total >= FALLBACK_MIN_SHARE]
@@ -559,7 +532,7 @@ def clean_street(
     ``raw``: what :func:`~swp_analysis.sources.policeuk.street_table` (Arrow) or
     :func:`~swp_analysis.sources.policeuk.read_street` (pandas) return. ``lookup``: the ONS
     LSOA -> ward -> authority table (:func:`swp_analysis.sources.geography.read_lsoa_lookup`);
-    ``force_authorities``: force -> authority names, over :data:`FORCE_AUTHORITIES`.
+    ``force_authorities``: force -> authority names, over the packaged table.
 
     The same three steps as the ingest, which runs them file by file: find the duplicates
     (:func:`duplicates_of`), decide each force's authorities (:func:`decide_forces`), then

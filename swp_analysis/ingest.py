@@ -52,6 +52,7 @@ from swp_analysis import clean
 from swp_analysis.errors import InputError, Problem, ValidationFailed
 from swp_analysis.paths import DataPaths
 from swp_analysis.sources import geography, policeuk
+from swp_analysis.sources.forces import packaged_forces
 
 SCHEMA_VERSION = 1
 """Bump when the cleaning rules or the processed columns change: it invalidates every cache."""
@@ -474,7 +475,7 @@ def _options(lookup: pd.DataFrame | None, force_authorities: Mapping[str, Iterab
     return {
         "lookup_sha256": lookup_hash,
         "force_authorities": given,
-        "packaged_force_authorities": {k: list(v) for k, v in sorted(clean.FORCE_AUTHORITIES.items())},
+        "packaged_force_authorities": {k: list(f.authorities) for k, f in sorted(packaged_forces().items())},
     }
 
 
