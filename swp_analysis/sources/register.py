@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from swp_analysis.errors import InputError, Problem, ValidationFailed
 from swp_analysis.paths import DataPaths
 from swp_analysis.periods import is_fiscal_year, label, start_of
-from swp_analysis.sources.tables import (
+from swp_analysis.sources.csvtext import (
     NOT_BLANK_RULES,
     Rule,
     as_number,
