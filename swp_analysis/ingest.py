@@ -48,7 +48,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from swp_analysis import clean
+from swp_analysis import areas as areas_
+from swp_analysis import clean, duplicates
 from swp_analysis.errors import InputError, Problem, ValidationFailed
 from swp_analysis.paths import DataPaths
 from swp_analysis.sources import geography, policeuk
@@ -131,7 +132,7 @@ def ingest_police(
     step = time.perf_counter()
     out = paths.police_parquet
     recon, forces, inputs, out_sha256 = _stream(
-        paths.police, found, clean.Areas(lookup), force_authorities, out
+        paths.police, found, areas_.Areas(lookup), force_authorities, out
     )
     say(
         f"read, checked and cleaned {int(recon['rows_read'].sum()):,} rows: "
@@ -206,15 +207,15 @@ class _Read:
     """One street file, parsed and checked, with what the global decisions need from it."""
 
     table: pa.Table
-    ids: clean.IdHashes
+    ids: duplicates.IdHashes
     counts: Counter | pa.Table
-    """Located records by (force, area), or by LSOA name (:func:`clean.name_counts`)."""
+    """Located records by (force, area), or by LSOA name (:func:`areas_.name_counts`)."""
 
 
 def _stream(
     root: Path,
     found: policeuk.StreetFiles,
-    areas: clean.Areas,
+    areas: areas_.Areas,
     force_authorities: Mapping[str, Iterable[str]] | None,
     out: Path,
 ) -> tuple[pd.DataFrame, dict, list[dict], str]:
@@ -225,7 +226,7 @@ def _stream(
       rows. A block is cleaned once every force in it is decided: at once for a force in the
       table, after the force's last file for one whose authorities are inferred from all its
       records. Duplicates are found block by block against every earlier id
-      (:class:`clean.SeenIds`), so the first occurrence in that order is the one kept.
+      (:class:`duplicates.SeenIds`), so the first occurrence in that order is the one kept.
     * A fourth thread writes each cleaned block as a parquet row group while the next is read.
 
     The parquet goes to a temporary file that replaces ``out`` only when complete. Problems in
@@ -241,7 +242,7 @@ def _stream(
     needs_counts = {
         f.force
         for f in files
-        if clean.authorities_for(f.force, {}, force_authorities)[1].startswith("inferred")
+        if areas_.authorities_for(f.force, {}, force_authorities)[1].startswith("inferred")
     }
     inputs: dict[Path, dict] = {}
     for path, st in policeuk.input_stats(root):
@@ -263,10 +264,10 @@ def _stream(
             if sf.force not in needs_counts:
                 by_area = Counter()
             elif areas.by_code is None:  # by LSOA name: summed over the force's files first
-                by_area = clean.name_counts(table)
+                by_area = areas_.name_counts(table)
             else:
-                by_area = clean.area_counts(table, areas)
-            return _Read(table, clean.hash_ids(table.column("Crime ID")), by_area), digest, []
+                by_area = areas_.area_counts(table, areas)
+            return _Read(table, duplicates.hash_ids(table.column("Crime ID")), by_area), digest, []
         except InputError as exc:
             return None, digest, [exc.problem]
         except ValidationFailed as exc:
@@ -278,7 +279,7 @@ def _stream(
     problems: list[Problem] = []
     recons: list[pd.DataFrame] = []
     writer: list[pq.ParquetWriter] = []
-    seen = clean.SeenIds()
+    seen = duplicates.SeenIds()
     output_hash = _AppendedHash()
     try:
         with ThreadPoolExecutor(_READERS) as readers, ThreadPoolExecutor(1) as writing:
@@ -323,10 +324,10 @@ def _stream(
                 if i == last_file_of[sf.force]:
                     if sf.force in names:
                         counts.setdefault(sf.force, Counter()).update(
-                            clean.areas_of_names(sf.force, names.pop(sf.force), areas)
+                            areas_.areas_of_names(sf.force, names.pop(sf.force), areas)
                         )
                     by_area = {a: n for (f, a), n in counts.get(sf.force, {}).items() if f == sf.force}
-                    authorities, rule = clean.authorities_for(sf.force, by_area, force_authorities)
+                    authorities, rule = areas_.authorities_for(sf.force, by_area, force_authorities)
                     decided[sf.force] = {"authorities": authorities, "rule": rule}
                 block.append(read)
                 rows += read.table.num_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from swp_analysis import clean
+from swp_analysis import areas
 from swp_analysis.errors import InputError, ValidationFailed
 from swp_analysis.sources import forces
 
@@ -53,13 +53,13 @@ def test_the_table_holds_two_forces_and_fifteen_rows():
 
 def test_a_force_not_in_the_table_is_absent_and_its_rule_is_inferred():
     assert "greater-manchester" not in forces.packaged_forces()
-    authorities, rule = clean.authorities_for("greater-manchester", {"Manchester": 99, "Trafford": 1})
+    authorities, rule = areas.authorities_for("greater-manchester", {"Manchester": 99, "Trafford": 1})
     assert authorities == ["Manchester", "Trafford"]  # 1 of 100 located records is exactly 1%
     assert rule.startswith("inferred")
 
 
 def test_a_force_in_the_table_takes_its_rule_from_the_table():
-    authorities, rule = clean.authorities_for("west-midlands", {"Wolverhampton": 5})
+    authorities, rule = areas.authorities_for("west-midlands", {"Wolverhampton": 5})
     assert rule == "table" and len(authorities) == 7
 
 
