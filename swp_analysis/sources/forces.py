@@ -18,7 +18,6 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
@@ -38,8 +37,8 @@ class Force:
 
 
 def packaged_forces_file() -> Path:
-    """Where the packaged ``forces.csv`` is."""
-    return Path(str(resources.files("swp_analysis").joinpath("reference", "forces.csv")))
+    """Where the packaged ``forces.csv`` is (package data, like the report templates)."""
+    return Path(__file__).resolve().parent.parent / "reference" / "forces.csv"
 
 
 @functools.cache
