@@ -165,7 +165,7 @@ def clean_block(
     if not pa.types.is_string(crime_id.type):
         crime_id = crime_id.cast(pa.string())
     coded = {
-        "fiscal_year": remap(month_codes, [periods.fiscal_year(pd.Timestamp(m)) for m in month_dates]),
+        "fiscal_year": remap(month_codes, [periods.fiscal_year(m) for m in month_dates]),
         "force": remap(force_codes, force_cats),
         "area": resolved["area"],
         "lsoa_code": lsoa_code,

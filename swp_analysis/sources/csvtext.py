@@ -30,7 +30,11 @@ _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 def is_number(text: object) -> bool:
-    """True when ``text`` is a plain decimal number (``6858``, ``0.743``, ``-3``)."""
+    """True when ``text`` is a plain decimal number (``6858``, ``0.743``, ``-3``).
+
+    >>> is_number("6858"), is_number("0.743"), is_number("6,858"), is_number("74%")
+    (True, True, False, False)
+    """
     return isinstance(text, str) and bool(_NUMBER.match(text.strip()))
 
 

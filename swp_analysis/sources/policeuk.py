@@ -227,7 +227,13 @@ def _check_header(data: bytes, label: str) -> None:
 
 
 def _first_difference(found: tuple[str, ...]) -> str | None:
-    """The first header name that is not the expected one at its place (or the first missing)."""
+    """The first header name that is not the expected one at its place (or the first missing).
+
+    >>> _first_difference(("Crime ID", "Month", "Reported By"))
+    'Reported By'
+    >>> _first_difference(STREET_COLUMNS[:3])
+    'Falls within'
+    """
     for have, want in zip(found, STREET_COLUMNS, strict=False):
         if have != want:
             return have
