@@ -57,7 +57,7 @@ def read_forces(path: str | Path) -> dict[str, Force]:
     """Read and validate a forces table; force id -> :class:`Force`, in the file's order."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is dropped
     except OSError as exc:
         raise InputError(path, f"could not be read ({exc}).") from exc
     except UnicodeDecodeError as exc:
