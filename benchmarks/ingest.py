@@ -45,8 +45,8 @@ import pyarrow.csv as pacsv
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from swp_analysis.clean import FORCE_AUTHORITIES  # noqa: E402 - after the path is set
-from swp_analysis.sample_data import OUTCOMES as sample_OUTCOMES  # noqa: E402
+from swp_analysis.sample_data import OUTCOMES as sample_OUTCOMES  # noqa: E402 - after the path is set
+from swp_analysis.sources.forces import packaged_forces  # noqa: E402
 from swp_analysis.sources.policeuk import STREET_COLUMNS  # noqa: E402
 
 HEADER = STREET_COLUMNS  # the exact published header, from the reader itself
@@ -121,8 +121,8 @@ MONTHS = [f"2018-{m:02d}" for m in range(4, 13)] + [f"2019-{m:02d}" for m in ran
 
 def force_areas(force: str) -> list[str]:
     """The force's authorities: the real ones for forces in the packaged table, else made up."""
-    if force in FORCE_AUTHORITIES:
-        return list(FORCE_AUTHORITIES[force])
+    if force in packaged_forces():
+        return list(packaged_forces()[force].authorities)
     title = " ".join(w.capitalize() for w in force.split("-"))
     n = 3 + (sum(map(ord, force)) % 8)
     return [f"{title} District {chr(ord('A') + i)}" for i in range(n)]

@@ -1,18 +1,7 @@
 """The claims check: recompute every figure a published report stated, and say if it agrees.
 
-``data/raw/report/<year>/claims.csv`` lists the figures (one row each):
-
-==========  ===================================================================================
-claim       a short unique id (``dv_change``)
-indicator   a register id (``dv_reports``); for a ratio ``a/b``; for police data
-            ``police:<crime type>`` (``police:Burglary``)
-measure     what the stated figure is (below)
-period      the fiscal year it is for; blank = the year being checked
-area        blank = the area being checked (a comparator may name its own, e.g. ``National``)
-stated      the number as printed, without % or £ (``4.7``, ``6858``, ``110000``)
-where       where the report states it (``p.8, Reducing Victimisation``)
-note        optional: the words around the number ("4.7% increase from the previous year")
-==========  ===================================================================================
+``data/raw/report/<year>/claims.csv`` lists the figures, one row each; it is read and validated
+by :mod:`swp_analysis.sources.claims` (whose names are importable from here too).
 
 Measures, each recomputed from the register (``indicators.csv``) or from police data:
 
@@ -40,31 +29,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from swp_analysis import formatting, periods, stats
-from swp_analysis.errors import InputError, Problem, SwpError, ValidationFailed
+from swp_analysis.errors import InputError, SwpError, ValidationFailed
 from swp_analysis.paths import DataPaths
 from swp_analysis.periods import is_fiscal_year
-from swp_analysis.sources.register import Register, load_register
-from swp_analysis.sources.tables import (
-    NOT_BLANK_RULES,
-    Rule,
-    is_number,
-    read_csv_text,
-    text_check,
-    validate_lazily,
-)
-
-CLAIMS_FILE = "claims.csv"
-CLAIM_COLUMNS = ("claim", "indicator", "measure", "period", "area", "stated", "where", "note")
-REGISTER_MEASURES = ("value", "pct_change", "proportion", "ratio", "target")
-POLICE_MEASURES = ("share", "rank", "peer_rank")
-MEASURES = REGISTER_MEASURES + POLICE_MEASURES
-POLICE_PREFIX = "police:"
+from swp_analysis.sources.claims import CLAIM_COLUMNS as CLAIM_COLUMNS
+from swp_analysis.sources.claims import CLAIMS_FILE as CLAIMS_FILE
+from swp_analysis.sources.claims import MEASURES as MEASURES
+from swp_analysis.sources.claims import POLICE_MEASURES as POLICE_MEASURES
+from swp_analysis.sources.claims import POLICE_PREFIX as POLICE_PREFIX
+from swp_analysis.sources.claims import REGISTER_MEASURES as REGISTER_MEASURES
+from swp_analysis.sources.claims import Claim as Claim
+from swp_analysis.sources.claims import check_unknown_indicators as check_unknown_indicators
+from swp_analysis.sources.claims import read_claims as read_claims
+from swp_analysis.sources.register import Register, RegisterRow, load_register
 
 NOT_SUPPLIED_POLICE = "not checked: police data not supplied"
 
@@ -87,128 +68,6 @@ RESULT_COLUMNS = (
     "unit",
     "note",
 )
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One row of ``claims.csv``."""
-
-    claim: str
-    indicator: str
-    measure: str
-    period: str | None
-    area: str | None
-    stated: float
-    stated_text: str
-    where: str
-    note: str | None
-    line: int
-
-
-# --------------------------------------------------------------------------------------------
-# reading claims.csv
-# --------------------------------------------------------------------------------------------
-
-
-def read_claims(path: str | Path) -> list[Claim]:
-    """Read and validate ``claims.csv``; every problem is raised together."""
-    rules = {
-        **NOT_BLANK_RULES,
-        "measure_known": Rule("The measure is not one the check knows.", "one of: " + ", ".join(MEASURES)),
-        "stated_is_number": Rule(
-            "The stated figure is not a plain number.", "a number as printed, without % or £ (e.g. 4.7)"
-        ),
-        "period_is_fiscal_year": Rule(
-            "The period is not a fiscal year.", "blank or a fiscal year like 2018-19"
-        ),
-        "multiple_fields_uniqueness": Rule(
-            "The claim id is used on an earlier line.", "each claim id once", column="claim"
-        ),
-        "police_measure_matches": Rule(
-            "Police measures need a police indicator and register measures a register one.",
-            f"'{POLICE_PREFIX}<crime type>' with share/rank/peer_rank, a register id otherwise",
-            column="indicator",
-            found=lambda r: f"{r['indicator']} with {r['measure']}",
-        ),
-    }
-
-    def police_matches(frame: pd.DataFrame) -> pd.Series:
-        is_police = frame["indicator"].astype(str).str.startswith(POLICE_PREFIX)
-        police_measure = frame["measure"].isin(POLICE_MEASURES)
-        return (is_police == police_measure) | frame["measure"].isna() | ~frame["measure"].isin(MEASURES)
-
-    schema = pa.DataFrameSchema(
-        {
-            "claim": pa.Column(object, nullable=False),
-            "indicator": pa.Column(object, nullable=False),
-            "measure": pa.Column(
-                object, text_check(lambda v: v in MEASURES, "measure_known"), nullable=False
-            ),
-            "period": pa.Column(object, text_check(is_fiscal_year, "period_is_fiscal_year"), nullable=True),
-            "area": pa.Column(object, nullable=True),
-            "stated": pa.Column(object, text_check(is_number, "stated_is_number"), nullable=False),
-            "where": pa.Column(object, nullable=False),
-            "note": pa.Column(object, nullable=True),
-        },
-        checks=[pa.Check(police_matches, name="police_measure_matches")],
-        unique=["claim"],
-        report_duplicates="exclude_first",
-    )
-    frame, problems = read_csv_text(
-        path, CLAIM_COLUMNS, required=["claim", "indicator", "measure", "stated", "where"]
-    )
-    problems += validate_lazily(schema, frame, path, rules)
-    if problems:
-        raise ValidationFailed(sorted(problems, key=lambda p: p.row or 0))
-    return [
-        Claim(
-            claim=r["claim"],
-            indicator=r["indicator"],
-            measure=r["measure"],
-            period=r["period"],
-            area=r["area"],
-            stated=float(r["stated"]),
-            stated_text=r["stated"],
-            where=r["where"],
-            note=r["note"],
-            line=int(r["line"]),
-        )
-        for r in frame.to_dict("records")
-    ]
-
-
-def check_unknown_indicators(claims: list[Claim], register: Register, path: Path) -> list[Problem]:
-    """Register claims naming an indicator the register does not define."""
-    problems = []
-    for c in claims:
-        if c.indicator.startswith(POLICE_PREFIX):
-            continue
-        names = c.indicator.split("/") if c.measure == "ratio" else [c.indicator]
-        if c.measure == "ratio" and len(names) != 2:
-            problems.append(
-                Problem(
-                    path,
-                    "A ratio names two indicators.",
-                    c.line,
-                    "indicator",
-                    "two ids written a/b",
-                    c.indicator,
-                )
-            )
-            continue
-        for name in names:
-            if name not in register.definitions:
-                problems.append(
-                    Problem(
-                        path,
-                        "The indicator id is not defined in indicators.yaml.",
-                        c.line,
-                        "indicator",
-                        "an id defined in indicators.yaml",
-                        name,
-                    )
-                )
-    return problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,96 +136,143 @@ def _recompute(
     area: str,
     police_figures: PoliceFigures | None,
 ) -> _Result:
+    """One claim recomputed, by its measure (:data:`_REGISTER_MEASURES` or :func:`_police`)."""
     period = claim.period or year
     where = claim.area or area
     if claim.measure in POLICE_MEASURES:
-        subject = claim.indicator[len(POLICE_PREFIX) :]
-        unit = {"share": "%", "rank": "rank", "peer_rank": "rank"}[claim.measure]
-        if police_figures is None:
-            return _Result(None, "not checked", unit, NOT_SUPPLIED_POLICE)
-        try:
-            value = police_figures(claim.measure, subject, where, period)
-        except SwpError as exc:
-            return _not_checked(unit, str(exc))
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return _not_checked(unit, f"the police data cannot give the {claim.measure} of '{subject}'")
-        return _judge(claim, float(value), unit, f"from police data for {where}, {period}")
+        return _police(claim, where, period, police_figures)
+    recompute = _REGISTER_MEASURES.get(claim.measure)
+    if recompute is None:
+        raise InputError(
+            CLAIMS_FILE,
+            f"Unknown measure {claim.measure!r}.",
+            row=claim.line,
+            column="measure",
+            expected=", ".join(MEASURES),
+            found=claim.measure,
+        )
+    return recompute(claim, register, where, period)
 
-    if claim.measure == "ratio":
-        a, b = claim.indicator.split("/")
-        va, vb = register.value(a, where, period), register.value(b, where, period)
-        if va is None or vb is None or vb == 0:
-            return _not_checked("ratio", f"{a} or {b} not supplied for {where}, {period}")
-        return _judge(claim, va / vb, "ratio", f"{va:,.0f} / {vb:,.0f}")
 
+def _police(claim: Claim, where: str, period: str, police_figures: PoliceFigures | None) -> _Result:
+    """``share``, ``rank`` and ``peer_rank``: from the ``police_figures`` callable, if any."""
+    subject = claim.indicator[len(POLICE_PREFIX) :]
+    unit = {"share": "%", "rank": "rank", "peer_rank": "rank"}[claim.measure]
+    if police_figures is None:
+        return _Result(None, "not checked", unit, NOT_SUPPLIED_POLICE)
+    try:
+        value = police_figures(claim.measure, subject, where, period)
+    except SwpError as exc:
+        return _not_checked(unit, str(exc))
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _not_checked(unit, f"the police data cannot give the {claim.measure} of '{subject}'")
+    return _judge(claim, float(value), unit, f"from police data for {where}, {period}")
+
+
+def _ratio(claim: Claim, register: Register, where: str, period: str) -> _Result:
+    """The value of ``a`` divided by the value of ``b`` (indicator written ``a/b``)."""
+    a, b = claim.indicator.split("/")
+    va, vb = register.value(a, where, period), register.value(b, where, period)
+    if va is None or vb is None or vb == 0:
+        return _not_checked("ratio", f"{a} or {b} not supplied for {where}, {period}")
+    return _judge(claim, va / vb, "ratio", f"{va:,.0f} / {vb:,.0f}")
+
+
+def _target(claim: Claim, register: Register, where: str, period: str) -> _Result:
+    """The target or baseline in ``indicators.yaml`` (in percent for a proportion)."""
     indicator = claim.indicator
     unit = _unit_of(register, indicator)
     definition = register.definitions[indicator]
+    if definition.target is None:
+        return _not_checked(unit, f"no target for {indicator} in indicators.yaml")
+    x = _in_display_units(register, indicator, definition.target.value)
+    return _judge(claim, x, unit, f"{definition.target.kind}: {definition.target.source}")
 
-    if claim.measure == "target":
-        if definition.target is None:
-            return _not_checked(unit, f"no target for {indicator} in indicators.yaml")
-        x = _in_display_units(register, indicator, definition.target.value)
-        return _judge(claim, x, unit, f"{definition.target.kind}: {definition.target.source}")
 
-    row = register.row(indicator, where, period)
-    if row is None:
-        return _not_checked(unit, f"{indicator} not supplied for {where}, {period}")
+_RowMeasure = Callable[[Claim, Register, RegisterRow, str, str], _Result]
 
-    if claim.measure == "value":
-        x = _in_display_units(register, indicator, row.value)
-        qualifier = f" (register note: {row.note})" if row.note else ""
-        return _judge(claim, x, unit, f"register line {row.line}{qualifier}")
 
-    if claim.measure == "pct_change":
-        previous = periods.previous(period)
-        before = register.row(indicator, where, previous)
-        if before is None:
-            return _not_checked("%", f"{indicator} not supplied for {where}, {previous}")
-        pct = stats.pct_change(before.value, row.value)
-        if pct is None:
-            return _not_checked("%", f"{indicator} was 0 in {previous}: no percentage change")
-        result = _judge(claim, pct, "%", f"{before.value:,.0f} in {previous} to {row.value:,.0f} in {period}")
-        if result.status == "disagrees":
-            result.note += "." + _slips(claim, before.value, row.value).rstrip(".")
-        return result
+def _with_row(measure: _RowMeasure) -> Callable[[Claim, Register, str, str], _Result]:
+    """A measure of the register's row for the claim: "not checked" when there is none."""
 
-    if claim.measure == "proportion":
-        if row.denominator is None or row.denominator == 0:
-            return _not_checked("%", f"no numerator and denominator for {indicator}, {period}")
-        den = row.denominator
-        if row.numerator is not None:
-            x = 100 * row.numerator / den
-            detail = f"{row.numerator:,.0f} / {den:,.0f}"
-            if row.note:
-                detail += f" (register note: {row.note})"
-            return _judge(claim, x, "%", detail)
-        # Only the whole is known: is there any whole number of it giving the stated figure?
-        k = round(claim.stated / 100 * den)
-        options = sorted({max(0, min(int(den), j)) for j in (k - 1, k, k + 1)})
-        fits = [j for j in options if agrees_within_rounding(claim.stated_text, 100 * j / den)]
-        shown = ", ".join(
-            f"{j}/{den:,.0f} = {formatting.fmt_number(100 * j / den, dp=1, whole=False)}%" for j in options
-        )
-        if fits:
-            j = fits[0]
-            return _Result(100 * j / den, "agrees", "%", f"{j} of {den:,.0f} gives it ({shown})")
-        nearest = min(options, key=lambda j: abs(100 * j / den - claim.stated))
-        return _Result(
-            100 * nearest / den,
-            "disagrees",
-            "%",
-            f"no whole number of {den:,.0f} gives {claim.stated_text}%: {shown}",
-        )
+    def recompute(claim: Claim, register: Register, where: str, period: str) -> _Result:
+        row = register.row(claim.indicator, where, period)
+        if row is None:
+            unit = _unit_of(register, claim.indicator)
+            return _not_checked(unit, f"{claim.indicator} not supplied for {where}, {period}")
+        return measure(claim, register, row, where, period)
 
-    raise InputError(
-        CLAIMS_FILE,
-        f"Unknown measure {claim.measure!r}.",
-        row=claim.line,
-        column="measure",
-        expected=", ".join(MEASURES),
-        found=claim.measure,
+    return recompute
+
+
+@_with_row
+def _value(claim: Claim, register: Register, row: RegisterRow, where: str, period: str) -> _Result:
+    """The register's figure (a proportion in percent, money in pounds)."""
+    x = _in_display_units(register, claim.indicator, row.value)
+    qualifier = f" (register note: {row.note})" if row.note else ""
+    return _judge(claim, x, _unit_of(register, claim.indicator), f"register line {row.line}{qualifier}")
+
+
+@_with_row
+def _pct_change(claim: Claim, register: Register, row: RegisterRow, where: str, period: str) -> _Result:
+    """100 * (now - before) / before, the period against the one before
+    (:func:`swp_analysis.stats.pct_change`); a disagreeing one is tested against the usual slips."""
+    indicator = claim.indicator
+    previous = periods.previous(period)
+    before = register.row(indicator, where, previous)
+    if before is None:
+        return _not_checked("%", f"{indicator} not supplied for {where}, {previous}")
+    pct = stats.pct_change(before.value, row.value)
+    if pct is None:
+        return _not_checked("%", f"{indicator} was 0 in {previous}: no percentage change")
+    result = _judge(claim, pct, "%", f"{before.value:,.0f} in {previous} to {row.value:,.0f} in {period}")
+    if result.status == "disagrees":
+        result.note += "." + _slips(claim, before.value, row.value).rstrip(".")
+    return result
+
+
+@_with_row
+def _proportion(claim: Claim, register: Register, row: RegisterRow, where: str, period: str) -> _Result:
+    """100 * numerator / denominator; with only the denominator, whether any whole numerator fits."""
+    if row.denominator is None or row.denominator == 0:
+        return _not_checked("%", f"no numerator and denominator for {claim.indicator}, {period}")
+    den = row.denominator
+    if row.numerator is None:
+        return _any_whole_numerator(claim, den)
+    detail = f"{row.numerator:,.0f} / {den:,.0f}"
+    if row.note:
+        detail += f" (register note: {row.note})"
+    return _judge(claim, 100 * row.numerator / den, "%", detail)
+
+
+def _any_whole_numerator(claim: Claim, den: float) -> _Result:
+    """Only the whole is known: is there any whole number of it giving the stated figure?"""
+    k = round(claim.stated / 100 * den)
+    options = sorted({max(0, min(int(den), j)) for j in (k - 1, k, k + 1)})
+    fits = [j for j in options if agrees_within_rounding(claim.stated_text, 100 * j / den)]
+    shown = ", ".join(
+        f"{j}/{den:,.0f} = {formatting.fmt_number(100 * j / den, dp=1, whole=False)}%" for j in options
     )
+    if fits:
+        j = fits[0]
+        return _Result(100 * j / den, "agrees", "%", f"{j} of {den:,.0f} gives it ({shown})")
+    nearest = min(options, key=lambda j: abs(100 * j / den - claim.stated))
+    return _Result(
+        100 * nearest / den,
+        "disagrees",
+        "%",
+        f"no whole number of {den:,.0f} gives {claim.stated_text}%: {shown}",
+    )
+
+
+_REGISTER_MEASURES: dict[str, Callable[[Claim, Register, str, str], _Result]] = {
+    "value": _value,
+    "pct_change": _pct_change,
+    "proportion": _proportion,
+    "ratio": _ratio,
+    "target": _target,
+}
+"""How each register measure is recomputed, by its name in ``claims.csv``."""
 
 
 def check_claims(

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import periods
 from .paths import DataPaths, find_project_root
 
 HEADER = (
@@ -331,14 +332,12 @@ def expenditure_csv(seed: int, fiscal_years: list[str]) -> str:
 
 
 def fiscal_years_in(months: list[str]) -> list[str]:
-    years = []
-    for m in months:
-        y, mm = map(int, m.split("-"))
-        start = y if mm >= 4 else y - 1
-        fy = f"{start}-{(start + 1) % 100:02d}"
-        if fy not in years:
-            years.append(fy)
-    return years
+    """The fiscal years of ``months``, in order (:func:`swp_analysis.periods.fiscal_year`).
+
+    >>> fiscal_years_in(["2019-02", "2019-03", "2019-04"])
+    ['2018-19', '2019-20']
+    """
+    return list(dict.fromkeys(periods.fiscal_year(m) for m in months))
 
 
 HAND_MADE = ["indicators.yaml", "indicators.csv", "population.csv", "report", "README.md"]

@@ -45,6 +45,24 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
     ``df.attrs["source_columns"]`` maps each of our names to the file's column name.
     """
     path = Path(path)
+    raw = pd.read_csv(io.StringIO(_text(path)), dtype=str, keep_default_na=False, na_filter=False)
+    chosen = _choose_columns(path, list(raw.columns))
+    df = raw[[chosen[c] for c in LOOKUP_COLUMNS]].copy()
+    df.columns = list(LOOKUP_COLUMNS)
+    for c in LOOKUP_COLUMNS:
+        df[c] = df[c].str.strip()
+    problems = _problems(path, df, chosen)
+    if len(problems) == 1:
+        p = problems[0]
+        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
+    if problems:
+        raise ValidationFailed(problems)
+    df.attrs["source_columns"] = chosen
+    return df.reset_index(drop=True)
+
+
+def _text(path: Path) -> str:
+    """The file as text: read, byte-order mark stripped, UTF-8 checked, not empty."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -64,8 +82,11 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
         ) from exc
     if not text.strip():
         raise InputError(path, "is empty.", expected="the ONS lookup's header and rows", found="nothing")
-    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    header = list(raw.columns)
+    return text
+
+
+def _choose_columns(path: Path, header: list[str]) -> dict[str, str]:
+    """Our name -> the file's column, matched by pattern (exactly one each)."""
     chosen: dict[str, str] = {}
     for ours, pattern in _PATTERNS.items():
         hits = [c for c in header if pattern.match(c)]
@@ -79,64 +100,61 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
                 found=", ".join(header),
             )
         chosen[ours] = hits[0]
-    df = raw[[chosen[c] for c in LOOKUP_COLUMNS]].copy()
-    df.columns = list(LOOKUP_COLUMNS)
-    for c in LOOKUP_COLUMNS:
-        df[c] = df[c].str.strip()
+    return chosen
 
+
+def _problems(path: Path, df: pd.DataFrame, chosen: dict[str, str]) -> list[Problem]:
+    """Blank cells, malformed codes, repeated LSOAs, wards in two authorities, authority codes
+    with two names: each row named by its line."""
     problems: list[Problem] = []
-
-    def report(mask: pd.Series, column: str, message: str, expected: str) -> None:
-        rows = mask.to_numpy().nonzero()[0]
-        for i in rows[:_MAX]:
-            problems.append(
-                Problem(
-                    path,
-                    message,
-                    row=int(i) + 2,
-                    column=chosen[column],
-                    expected=expected,
-                    found=repr(df.iloc[int(i)][column]),
-                )
-            )
-        if len(rows) > _MAX:
-            problems.append(
-                Problem(path, f"{len(rows) - _MAX} more rows like these in column '{chosen[column]}'.")
-            )
-
     for c in LOOKUP_COLUMNS:
-        report(df[c] == "", c, "has a blank cell.", "a value")
+        problems += _report(path, df, chosen, df[c] == "", c, "has a blank cell.", "a value")
     for c in ("lsoa_code", "ward_code", "lad_code"):
-        report(
-            (df[c] != "") & ~df[c].str.match(_CODE.pattern),
-            c,
-            "holds a malformed ONS code.",
-            "nine characters such as E01010520",
+        malformed = (df[c] != "") & ~df[c].str.match(_CODE.pattern)
+        problems += _report(
+            path, df, chosen, malformed, c, "holds a malformed ONS code.", "nine characters such as E01010520"
         )
-    report(
-        df["lsoa_code"].duplicated(keep="first") & (df["lsoa_code"] != ""),
-        "lsoa_code",
-        "lists an LSOA a second time.",
-        "each LSOA once",
+    again = df["lsoa_code"].duplicated(keep="first") & (df["lsoa_code"] != "")
+    problems += _report(
+        path, df, chosen, again, "lsoa_code", "lists an LSOA a second time.", "each LSOA once"
     )
     for key, other, what in (
         ("ward_code", "lad_code", "a ward in two authorities"),
         ("lad_code", "lad_name", "an authority code with two names"),
     ):
         first = df.groupby(key, sort=False)[other].transform("first")
-        report(
-            df[other] != first,
-            key,
-            f"holds {what}: this row disagrees with the first row for it.",
-            "one",
+        message = f"holds {what}: this row disagrees with the first row for it."
+        problems += _report(path, df, chosen, df[other] != first, key, message, "one")
+    return problems
+
+
+def _report(
+    path: Path,
+    df: pd.DataFrame,
+    chosen: dict[str, str],
+    mask: pd.Series,
+    column: str,
+    message: str,
+    expected: str,
+) -> list[Problem]:
+    """A problem for each of the first rows of ``mask``, and one line counting the rest."""
+    rows = mask.to_numpy().nonzero()[0]
+    problems = [
+        Problem(
+            path,
+            message,
+            row=int(i) + 2,
+            column=chosen[column],
+            expected=expected,
+            found=repr(df.iloc[int(i)][column]),
         )
-    if len(problems) == 1:
-        p = problems[0]
-        raise InputError(p.file, p.message, row=p.row, column=p.column, expected=p.expected, found=p.found)
-    if problems:
-        raise ValidationFailed(problems)
-    df.attrs["source_columns"] = chosen
-    return df.reset_index(drop=True)
+        for i in rows[:_MAX]
+    ]
+    if len(rows) > _MAX:
+        problems.append(
+            Problem(path, f"{len(rows) - _MAX} more rows like these in column '{chosen[column]}'.")
+        )
+    return problems
 
 
 def ward_areas(lookup: pd.DataFrame) -> pd.Series:

@@ -137,6 +137,41 @@ def test_unknown_indicator_in_claims(tmp_path):
         check_claims(paths, YEAR, "Wolverhampton")
 
 
+def test_each_measure_says_why_it_was_not_checked(tmp_path):
+    shutil.copytree(GOOD.data_dir, tmp_path / "data")
+    paths = DataPaths.from_arg(tmp_path / "data")
+    (paths.report_dir(YEAR) / "claims.csv").write_text(
+        "claim,indicator,measure,period,area,stated,where,note\n"
+        "old_value,dv_reports,value,2016-17,,1,p.1,\n"  # no 2016-17 row
+        "first_change,dv_reports,pct_change,2017-18,,1,p.1,\n"  # 2017-18 is there, 2016-17 not
+        "no_target,hate_crimes,target,,,1,p.1,\n"  # hate_crimes has no target
+        "ratio,dv_reports/hate_crimes,ratio,2016-17,,1,p.1,\n"  # neither has a 2016-17 row
+        "whole,dv_reports,proportion,,,1,p.1,\n"  # a count: no numerator or denominator
+    )
+    table = check_claims(paths, YEAR, "Wolverhampton").set_index("claim")
+    assert (table["status"] == "not checked").all() and table["agrees"].isna().all()
+    notes = table["note"].to_dict()
+    assert notes["old_value"] == "not checked: dv_reports not supplied for Wolverhampton, 2016-17"
+    assert notes["first_change"] == "not checked: dv_reports not supplied for Wolverhampton, 2016-17"
+    assert notes["no_target"] == "not checked: no target for hate_crimes in indicators.yaml"
+    assert notes["ratio"] == "not checked: dv_reports or hate_crimes not supplied for Wolverhampton, 2016-17"
+    assert notes["whole"] == "not checked: no numerator and denominator for dv_reports, 2018-19"
+
+
+def test_a_ratio_of_two_register_figures(tmp_path):
+    shutil.copytree(GOOD.data_dir, tmp_path / "data")
+    paths = DataPaths.from_arg(tmp_path / "data")
+    (paths.report_dir(YEAR) / "claims.csv").write_text(
+        "claim,indicator,measure,period,area,stated,where,note\n"
+        "dv_per_hate,dv_reports/hate_crimes,ratio,,,17.8,p.1,\n"  # 6858 / 385 = 17.81
+        "dv_per_hate_wrong,dv_reports/hate_crimes,ratio,,,17.9,p.1,\n"
+    )
+    table = check_claims(paths, YEAR, "Wolverhampton").set_index("claim")
+    assert table.loc["dv_per_hate", "recomputed"] == pytest.approx(6858 / 385)
+    assert table["status"].tolist() == ["agrees", "disagrees"]
+    assert table.loc["dv_per_hate", "note"] == "6,858 / 385"
+
+
 # --------------------------------------------------------------------------------------------
 # the reference report (bundled data): every percentage it states, worked here
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,20 @@ PACKAGE = Path(__file__).resolve().parents[2] / "swp_analysis"
 LAYERS: list[tuple[str, set[str]]] = [
     ("foundation", {"__init__", "errors", "paths", "periods"}),
     ("sources", {"sources"}),
-    ("data", {"clean", "areas", "reconcile", "ingest", "processed", "fetch", "provenance", "sample_data"}),
+    (
+        "data",
+        {
+            "clean",
+            "areas",
+            "duplicates",
+            "encoded",
+            "ingest",
+            "processed",
+            "fetch",
+            "provenance",
+            "sample_data",
+        },
+    ),
     ("statistics", {"stats"}),
     ("suppression", {"suppression"}),
     ("formatting", {"formatting"}),
