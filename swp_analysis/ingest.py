@@ -102,11 +102,14 @@ def ingest_police(
 
     ``lookup``: the ONS LSOA lookup (a frame from
     :func:`~swp_analysis.sources.geography.read_lsoa_lookup`, or its path) for areas and wards
-    by LSOA code; ``force_authorities``: force -> authority names, over the packaged table;
-    ``rebuild``: ignore the cache; ``progress``: called with one line per step.
+    by LSOA code; by default the data folder's ``raw/lsoa-ward-lookup.csv`` when there is one
+    (wards are then known), else none; ``force_authorities``: force -> authority names, over
+    the packaged table; ``rebuild``: ignore the cache; ``progress``: called with one line per step.
     """
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
+    if lookup is None and paths.lsoa_lookup.is_file():
+        lookup = paths.lsoa_lookup
     if isinstance(lookup, (str, Path)):
         lookup = geography.read_lsoa_lookup(Path(lookup))
     options = processed.options(lookup, force_authorities)

@@ -75,6 +75,11 @@ class DataPaths:
         return self.raw / "population.csv"
 
     @property
+    def lsoa_lookup(self) -> Path:
+        """The ONS LSOA to ward to local authority lookup (optional: wards need it)."""
+        return self.raw / "lsoa-ward-lookup.csv"
+
+    @property
     def expenditure(self) -> Path:
         return self.raw / "expenditure.csv"
 

@@ -23,11 +23,17 @@ def _rows(path: Path, data: bytes) -> int:
 
 
 def local_inputs(paths: DataPaths, year: str | None = None) -> list[Path]:
-    """The non-police inputs: register, population, expenditure and report content.
+    """The non-police inputs: register, population, expenditure, the LSOA lookup and content.
 
     With ``year``, only that year's report folder; without, every year's.
     """
-    files = [paths.indicators_yaml, paths.indicators_csv, paths.population, paths.expenditure]
+    files = [
+        paths.indicators_yaml,
+        paths.indicators_csv,
+        paths.population,
+        paths.expenditure,
+        paths.lsoa_lookup,
+    ]
     folder = paths.report_dir(year) if year else paths.raw / "report"
     if folder.is_dir():
         files += sorted(p for p in folder.rglob("*") if p.is_file())

@@ -340,7 +340,14 @@ def fiscal_years_in(months: list[str]) -> list[str]:
     return list(dict.fromkeys(periods.fiscal_year(m) for m in months))
 
 
-HAND_MADE = ["indicators.yaml", "indicators.csv", "population.csv", "report", "README.md"]
+HAND_MADE = [
+    "indicators.yaml",
+    "indicators.csv",
+    "population.csv",
+    "lsoa-ward-lookup.csv",
+    "report",
+    "README.md",
+]
 
 
 def _write_if_changed(path: Path, text: str) -> bool:
