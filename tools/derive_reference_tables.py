@@ -23,7 +23,7 @@ LSOA names were fixed, with the year and the successor).
 Outputs: ``authorities.csv`` (authority, lad_code, lad_name, force_id, force_name, status, ended,
 successor) and ``population.csv`` (area, year, population, source), both sorted, UTF-8, LF.
 The derivation stops, saying why, when the inputs disagree with each other or with the
-project's packaged force table (:data:`swp_analysis.clean.FORCE_AUTHORITIES`).
+project's packaged force table (:func:`swp_analysis.sources.forces.packaged_forces`).
 """
 
 from __future__ import annotations
@@ -176,12 +176,12 @@ def derive_population(authorities: list[dict[str, str]], regional: dict) -> list
 
 def cross_check(authorities: list[dict[str, str]]) -> None:
     """The derived forces agree with the project's packaged table, force by force."""
-    from swp_analysis.clean import FORCE_AUTHORITIES
+    from swp_analysis.sources.forces import packaged_forces
 
-    for force, names in FORCE_AUTHORITIES.items():
+    for force, names in ((k, f.authorities) for k, f in packaged_forces().items()):
         derived = {a["authority"] for a in authorities if a["force_id"] == force}
         if derived != set(names):
-            raise SystemExit(f"{force}: derived {sorted(derived)}, clean.FORCE_AUTHORITIES {sorted(names)}")
+            raise SystemExit(f"{force}: derived {sorted(derived)}, packaged forces.csv {sorted(names)}")
 
 
 def as_csv(rows: list[dict[str, str]], columns) -> str:

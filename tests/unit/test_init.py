@@ -18,7 +18,6 @@ import pytest
 import yaml
 
 from swp_analysis import checks, cli
-from swp_analysis.clean import FORCE_AUTHORITIES, FORCE_NAMES
 from swp_analysis.content import load_content
 from swp_analysis.errors import InputError
 from swp_analysis.init import (
@@ -30,11 +29,13 @@ from swp_analysis.init import (
     read_authorities,
 )
 from swp_analysis.paths import DataPaths
+from swp_analysis.sources.forces import packaged_forces
 from swp_analysis.sources.register import load_register
 from swp_analysis.sources.tables import read_population
 
 ROOT = Path(__file__).resolve().parents[2]
-WEST_MIDLANDS = FORCE_AUTHORITIES["west-midlands"]
+FORCES = packaged_forces()
+WEST_MIDLANDS = FORCES["west-midlands"].authorities
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -58,11 +59,11 @@ def test_authorities_table_covers_the_43_forces_once_each_name():
     assert not any(a.ended for a in authorities if a.status == "current")
 
 
-@pytest.mark.parametrize("force", sorted(FORCE_AUTHORITIES))
+@pytest.mark.parametrize("force", sorted(FORCES))
 def test_authorities_agree_with_the_packaged_force_table(force):
     authorities = read_authorities()
-    assert {a.authority for a in authorities if a.force_id == force} == set(FORCE_AUTHORITIES[force])
-    assert {a.force_name for a in authorities if a.force_id == force} == {FORCE_NAMES[force]}
+    assert {a.authority for a in authorities if a.force_id == force} == set(FORCES[force].authorities)
+    assert {a.force_name for a in authorities if a.force_id == force} == {FORCES[force].name}
 
 
 def test_former_cumbrian_districts_and_their_successors():
