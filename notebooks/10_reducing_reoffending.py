@@ -27,9 +27,6 @@ r.priority_chapter(1)  # the first priority in report.yaml, with its objectives
 r.crime_summary()
 
 # %%
-r.chart_trends()
-
-# %%
 r.chart_type_trends()
 
 # %%
@@ -44,8 +41,6 @@ r.drivers_summary()
 # %%
 r.chart_drivers()
 
-# %%
-r.drivers_table()
 
 # %% [markdown]
 # ### Anti-social behaviour
@@ -62,11 +57,38 @@ r.chart_asb()
 # %%
 r.outcomes_summary()
 
-# %%
+
+# %% [markdown] tags=["annex"]
+# ## Recorded crime in more detail
+#
+# Tables behind the annual report's recorded-crime section: outcomes by crime type, and every ward.
+
+# %% tags=["annex"]
+r.drivers_table()
+
+# %% tags=["annex"]
 r.outcomes_table()
 
-# %%
+# %% tags=["annex"]
 r.outcomes_by_type()
+
+# %% [markdown]
+# ### Where
+
+# %%
+r.wards_summary()
+
+# %%
+r.chart_wards()
+
+# %%
+r.top_wards_table()
+
+# %% tags=["annex"]
+r.ward_table()
 
 # %%
 r.peer_comparison()
+
+# %% tags=["annex"]
+r.peer_tables()

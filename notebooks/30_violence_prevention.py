@@ -29,5 +29,8 @@ r.violence_summary()
 # %%
 r.chart_violence()
 
-# %%
+# %% [markdown] tags=["annex"]
+# ## Violence, weapons and robbery in more detail
+
+# %% tags=["annex"]
 r.violence_table()

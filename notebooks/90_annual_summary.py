@@ -18,13 +18,15 @@ data_dir = None  # None: the repository's data/ folder
 from swp_analysis import report
 
 r = report.load(year, area, data_dir)
-r.headline()
 
 # %% [markdown]
 # ## Main points
 
 # %%
 r.main_points()
+
+# %%
+r.headline()
 
 # %% [markdown]
 # ## Key
@@ -59,10 +61,10 @@ r.strategy_heading()
 # %%
 r.strategy_overview()
 
-# %% [markdown]
-# ### Delivery ratings and the evidence beside them
+# %% [markdown] tags=["annex"]
+# ## Delivery ratings and the evidence beside them
 
-# %%
+# %% tags=["annex"]
 r.objectives_table_html()
 
 # %% [markdown] tags=["insert-priorities"]
@@ -83,7 +85,10 @@ r.next_year_table()
 # %%
 r.chart_expenditure()
 
-# %%
+# %% [markdown] tags=["annex"]
+# ## Expenditure by item
+
+# %% tags=["annex"]
 r.expenditure_table()
 
 # %% [markdown]

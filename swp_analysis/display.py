@@ -44,12 +44,15 @@ def table(
     formats: Mapping[str, str] | None = None,
     numeric: Sequence[str] | None = None,
     note: str | None = None,
+    stack: bool = False,
 ) -> Html:
     """An HTML table with a caption, ``th`` header cells with ``scope``, and right-aligned numbers.
 
     ``formats`` maps a column to a format string (``"{:,.0f}"``) applied to non-missing values.
     Columns are treated as numeric (right-aligned) when their dtype is numeric or listed in
     ``numeric``. Cells may hold :class:`Html` (e.g. a rating badge), which is inserted as is.
+    With ``stack``, on a narrow screen each row becomes a block with every cell labelled by its
+    column (so no column is off-screen); ARIA roles keep it a table for screen readers.
     """
     formats = dict(formats or {})
     numeric_cols = (
@@ -57,15 +60,19 @@ def table(
         | {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in formats}
         | set(formats)
     )
+    # Stacked on a phone, rows and cells become blocks: explicit roles keep the table semantics.
+    role_row = ' role="row"' if stack else ""
+    role_rh = ' role="rowheader"' if stack else ""
+    role_ch = ' role="columnheader"' if stack else ""
     head = []
     if index:
-        head.append(f'<th scope="col">{escape(df.index.name or "")}</th>')
+        head.append(f'<th scope="col"{role_ch}>{escape(df.index.name or "")}</th>')
     for c in df.columns:
         cls = ' class="num"' if c in numeric_cols else ""
-        head.append(f'<th scope="col"{cls}>{escape(str(c))}</th>')
+        head.append(f'<th scope="col"{cls}{role_ch}>{escape(str(c))}</th>')
     rows = []
     for idx, row in df.iterrows():
-        cells = [f'<th scope="row">{_cell(idx)}</th>'] if index else []
+        cells = [f'<th scope="row"{role_rh}>{_cell(idx)}</th>'] if index else []
         for c in df.columns:
             v = row[c]
             if (
@@ -77,14 +84,16 @@ def table(
             ):
                 v = formats[c].format(v)
             cls = ' class="num"' if c in numeric_cols else ""
-            cells.append(f"<td{cls}>{_cell(v)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+            label = f' data-label="{escape(str(c))}" role="cell"' if stack else ""
+            cells.append(f"<td{cls}{label}>{_cell(v)}</td>")
+        rows.append(f"<tr{role_row}>" + "".join(cells) + "</tr>")
     foot = f'<p class="swp-table-note">{escape(note)}</p>' if note else ""
+    table_attrs = ' class="swp-table swp-stack" role="table"' if stack else ' class="swp-table"'
     return Html(
         '<div class="swp-table-wrap" tabindex="0" role="region" '
-        f'aria-label="{escape(caption)}"><table class="swp-table">'
+        f'aria-label="{escape(caption)}"><table{table_attrs}>'
         f"<caption>{escape(caption)}</caption>"
-        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<thead><tr{role_row}>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f"{foot}</div>"
     )
 
@@ -154,9 +163,16 @@ def paragraph(text: str, cls: str | None = None) -> Html:
     return Html(f"<p{c}>{escape(text)}</p>")
 
 
-def bullets(items: Iterable[str]) -> Html:
-    """An escaped bulleted list."""
-    return Html("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+def bullets(items: Iterable[str], columns: bool = False) -> Html:
+    """An escaped bulleted list (in two columns on a wide page with ``columns``)."""
+    cls = ' class="swp-columns"' if columns else ""
+    return Html(f"<ul{cls}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+
+
+def definitions(pairs: Iterable[tuple[str, str]]) -> Html:
+    """Terms and their meanings as a description list (a glossary), escaped."""
+    items = "".join(f"<div><dt>{escape(t)}</dt> <dd>{escape(m)}</dd></div>" for t, m in pairs)
+    return Html(f'<dl class="swp-glossary">{items}</dl>')
 
 
 def nothing() -> Html:

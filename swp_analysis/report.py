@@ -33,6 +33,7 @@ from swp_analysis.sections import (
     summary,
     trends,
     violence,
+    wards,
 )
 
 __all__ = ["LazyMapping", "Report", "load"]
@@ -174,6 +175,18 @@ class Report:
     def outcomes_by_type(self) -> Html:
         return outcomes.by_type(self.inputs)
 
+    def wards_summary(self) -> Html:
+        return wards.summary(self.inputs)
+
+    def chart_wards(self):
+        return wards.chart(self.inputs)
+
+    def top_wards_table(self) -> Html:
+        return wards.top_table(self.inputs)
+
+    def ward_table(self) -> Html:
+        return wards.full_table(self.inputs)
+
     def violence_summary(self) -> Html:
         return violence.summary(self.inputs)
 
@@ -185,6 +198,9 @@ class Report:
 
     def peer_comparison(self) -> Html:
         return crime.peer_comparison(self.inputs)
+
+    def peer_tables(self) -> Html:
+        return crime.peer_tables(self.inputs)
 
     def peers(self, crime_type: str | None = None) -> pd.DataFrame:
         return crime.peers(self.inputs, crime_type)

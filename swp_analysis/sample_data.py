@@ -138,20 +138,30 @@ def months_between(start: str, end: str) -> list[str]:
 
 
 def _lsoas(seed: int) -> tuple[list[str], list[str], np.ndarray, list[str], np.ndarray]:
-    """Synthetic LSOA codes and real-style names ("Wolverhampton 020A") for every authority."""
+    """Every authority's real LSOA codes and names ("Wolverhampton 020A"), from the ONS lookup
+    the project ships in ``data/raw/lsoa-ward-lookup.csv`` (so the sample's wards are real)."""
+    lookup = _lookup_pairs()
     codes, names, owner, lad_names = [], [], [], []
     weights = []
     rng = np.random.default_rng([seed, 0])
-    base = 1_009_000
-    for a_index, (name, (n, _, _, _)) in enumerate(AUTHORITIES.items()):
+    for a_index, name in enumerate(AUTHORITIES):
         lad_names.append(name)
-        for i in range(n):
-            codes.append(f"E0{base + len(codes):07d}")
-            names.append(f"{name} {i // 4 + 1:03d}{'ABCD'[i % 4]}")
+        mine = sorted((c, n) for c, n, lad in lookup if lad == name)
+        for code, lsoa_name in mine:
+            codes.append(code)
+            names.append(lsoa_name)
             owner.append(a_index)
         # a skewed spread of crime across an authority's LSOAs (town centres carry more)
-        weights.append(rng.gamma(1.5, 1.0, n))
+        weights.append(rng.gamma(1.5, 1.0, len(mine)))
     return codes, names, np.asarray(owner), lad_names, np.concatenate(weights)
+
+
+def _lookup_pairs() -> list[tuple[str, str, str]]:
+    """(LSOA code, LSOA name, authority) from the project's ONS lookup."""
+
+    path = find_project_root(Path(__file__)) / "data" / "raw" / "lsoa-ward-lookup.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [(r["LSOA11CD"], r["LSOA11NM"], r["LAD18NM"]) for r in csv.DictReader(handle)]
 
 
 def _month_index(month: str) -> int:

@@ -10,6 +10,7 @@ from .money import spend_by_priority
 from .police import (
     contributors,
     crime_and_asb,
+    density,
     drivers,
     monthly_trend,
     peer_rates,
@@ -25,6 +26,7 @@ __all__ = [
     "change_title",
     "contributors",
     "crime_and_asb",
+    "density",
     "drivers",
     "monthly_trend",
     "peer_rates",

@@ -35,7 +35,7 @@ MUTED = "#7f7f7f"  # marks only; text is always TEXT
 TEXT = "#1b1b1b"
 DPI = 96
 WIDE_IN, NARROW_IN = 7.0, 3.9  # 672 and 374 CSS pixels
-HEIGHT_IN = 3.6
+HEIGHT_IN = 2.9
 NARROW_MEDIA = "(max-width: 40em)"
 
 Draw = Callable[[Figure, bool], None]
@@ -85,6 +85,7 @@ class Chart:
     note: str = ""
     height: float = HEIGHT_IN
     narrow_height: float | None = None
+    raster: bool = False  # PNG only: for a map-like picture no drawn position is written as text
     _encoded: dict = field(default_factory=dict, repr=False)
 
     def figure(self, narrow: bool = False) -> Figure:

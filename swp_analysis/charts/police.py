@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -141,7 +142,7 @@ def peer_rates(
         f"other than {area}, {average:.1f} per 1,000. {finding}.",
         POLICE_SOURCE + "; ONS mid-year population estimates",
         "An interval that crosses the dashed line means the rate is similar to the average.",
-        height=0.36 * len(data) + 1.2,
+        height=0.3 * len(data) + 1.0,
         narrow_height=0.42 * len(data) + 1.4,
     )
 
@@ -193,7 +194,7 @@ def type_trends(table: pd.DataFrame, area: str, note: str = "") -> Chart:
         f"{'. '.join(parts)}.",
         POLICE_SOURCE,
         note or "Each panel has its own scale, starting at zero.",
-        height=1.55 * -(-len(names) // 4) + 0.3,
+        height=1.05 * -(-len(names) // 4) + 0.3,
         narrow_height=1.75 * -(-len(names) // 2) + 0.3,
     )
 
@@ -231,8 +232,8 @@ def drivers(table: pd.DataFrame, area: str, before: str, now: str, note: str = "
         f"crime type, largest change first: {'; '.join(parts)}. Net change {net:+,}.",
         POLICE_SOURCE,
         note,
-        height=0.32 * len(names) + 1.0,
-        narrow_height=0.38 * len(names) + 1.2,
+        height=0.22 * len(names) + 0.8,
+        narrow_height=0.34 * len(names) + 1.2,
     )
 
 
@@ -322,4 +323,43 @@ def rate_trends(trends: dict[str, pd.DataFrame], area: str, group: str) -> Chart
         "Where a dot's interval crosses the dashed line, the rate is similar to the peers' average.",
         height=2.8,
         narrow_height=2.3 * len(names) + 0.4,
+    )
+
+
+def density(
+    points: pd.DataFrame, area: str, year: str, labels: dict[str, tuple[float, float]], note: str = ""
+) -> Chart:
+    """Where crime happens: the year's map points binned into hexagons, darker for more crimes.
+
+    Hexagons holding 1 to 4 crimes are not drawn (disclosure control); there are no map tiles
+    (the report is offline) and no axes, and the image is a PNG, so no point's coordinates are in
+    the report. ``labels`` places a few ward names at the middle of their crimes.
+    """
+    n = len(points)
+
+    def draw(fig: Figure, narrow: bool) -> None:
+        ax = fig.add_subplot()
+        hb = ax.hexbin(points["longitude"], points["latitude"], gridsize=28 if narrow else 40, mincnt=5,
+                       cmap="viridis_r", linewidths=0.2)  # fmt: skip
+        for name, (x, y) in labels.items():
+            box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8}
+            ax.annotate(name, (x, y), fontsize=10, ha="center", color=TEXT, fontweight="bold", bbox=box)
+        ax.set_aspect(1 / np.cos(np.radians(points["latitude"].mean())) if n else 1)
+        ax.set_axis_off()
+        bar = fig.colorbar(hb, ax=ax, shrink=0.7, orientation="horizontal" if narrow else "vertical")
+        bar.set_label("Recorded crimes in the hexagon", fontsize=10)
+
+    named = ", ".join(labels)
+    return Chart(
+        draw,
+        f"Where recorded crime happened in {area}, {year}",
+        f"Recorded crimes by location, binned into hexagons, {area}, {year}",
+        f"Map-like picture of {area} without a base map: {formatting.fmt_count(n)} recorded crimes binned "
+        f"into hexagons by where police.uk places them, darker where there are more. The wards with "
+        f"most crime are labelled: {named}. Hexagons with fewer than 5 crimes are not drawn.",
+        "data.police.uk street-level crime (map points as published: snapped to nearby points)",
+        note or "Hexagons with 1 to 4 crimes are not drawn, so that no one can be identified.",
+        height=3.4,
+        narrow_height=4.0,
+        raster=True,
     )

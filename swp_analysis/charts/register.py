@@ -60,6 +60,8 @@ def year_on_year(measure: str, unit: str, values: dict[str, float | None], area:
         f"{measure} ({unit.lower()}), {area}, {' and '.join(years)}",
         f"Bar chart of {measure.lower()} ({unit.lower()}) by financial year: {', '.join(parts)}.",
         source,
+        height=2.3,
+        narrow_height=2.6,
     )
 
 
@@ -128,4 +130,6 @@ def proportion_against_target(
         alt,
         source,
         note="The vertical axis does not start at zero." if min(r[1] for r in rows) > 0.05 else "",
+        height=2.5,
+        narrow_height=2.8,
     )

@@ -25,6 +25,7 @@ from .outcomes import NO_OUTCOME, outcomes, outcomes_by_type
 from .peers import peer_table
 from .select import areas_present
 from .trends import TOTAL, drivers, monthly_series, yearly, years_held
+from .wards import has_wards, points, top_wards, ward_table
 
 __all__ = [
     "NO_OUTCOME",
@@ -41,15 +42,19 @@ __all__ = [
     "asb_count",
     "crime_type_shares",
     "drivers",
+    "has_wards",
     "monthly_series",
     "outcomes",
     "outcomes_by_type",
     "rate_trend",
     "monthly_counts",
     "peer_table",
+    "points",
     "recorded_crime",
+    "top_wards",
     "total_recorded_crime",
     "trc_change",
+    "ward_table",
     "year_on_year",
     "yearly",
     "years_held",

@@ -104,7 +104,8 @@ def crime_summary(inputs: ReportInputs) -> Html:
         "Anti-social behaviour is counted separately: "
         f"{formatting.fmt_count(asb)} incidents in {inputs.year}{note}."
     )
-    return Html("".join(f"<p>{display.escape(p)}</p>" for p in parts))
+    first, rest = " ".join(parts[:-3]), " ".join(parts[-3:])
+    return Html(f"<p>{display.escape(first)}</p><p>{display.escape(rest)}</p>")
 
 
 def _hidden(types: pd.DataFrame) -> pd.Series:
@@ -285,7 +286,8 @@ def _peer_row(inputs: ReportInputs, r: pd.Series, small: bool, b: police.Benchma
 
 
 def peer_comparison(inputs: ReportInputs) -> Html:
-    """For each crime type the content compares: a heading, the summary, the chart and a table."""
+    """For each crime type the content compares: a heading, the summary and the chart (the
+    table behind it is in the technical annex, :func:`peer_tables`)."""
     if year_on_year(inputs).now.empty:
         return display.nothing()
     parts: list[object] = []
@@ -294,5 +296,11 @@ def peer_comparison(inputs: ReportInputs) -> Html:
         parts.append(display.heading(f"{crime_type}: {inputs.area} and its peers", 3))
         parts.append(peer_summary(inputs, b))
         parts.append(chart_peers(inputs, b))
-        parts.append(peer_table_html(inputs, b))
     return display.join(parts)
+
+
+def peer_tables(inputs: ReportInputs) -> Html:
+    """The table behind each peer comparison (for the technical annex)."""
+    if year_on_year(inputs).now.empty:
+        return display.nothing()
+    return display.join(peer_table_html(inputs, benchmark(inputs, t)) for t in inputs.settings.crime_types)

@@ -8,8 +8,6 @@ partnership's area or organisation.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from swp_analysis import display
 from swp_analysis.display import Html
 from swp_analysis.inputs import ReportInputs
@@ -64,8 +62,7 @@ def glossary(inputs: ReportInputs) -> Html:
         return display.nothing()
     rows = [(g.term, g.meaning) for g in inputs.content.glossary]
     rows += [(t, m) for t, m in STATISTICAL_TERMS.items() if t not in {r[0] for r in rows}]
-    df = pd.DataFrame(rows, columns=["Term", "Meaning"]).set_index("Term")
-    return display.table(df, "Glossary of terms")
+    return display.definitions(rows)
 
 
 def signatories(inputs: ReportInputs) -> Html:
@@ -88,9 +85,9 @@ def strategy_overview(inputs: ReportInputs) -> Html:
         return display.nothing()
     parts = []
     for p in inputs.content.priorities:
-        parts.append(f"<h3>{display.escape(p.title)}</h3>")
-        parts.append(display.bullets(s.text for s in p.strategy_objectives).markup)
-    return Html("".join(parts))
+        items = display.bullets(s.text for s in p.strategy_objectives).markup
+        parts.append(f"<section><h3>{display.escape(p.title)}</h3>{items}</section>")
+    return Html(f'<div class="swp-grid">{"".join(parts)}</div>')
 
 
 def committed_to(inputs: ReportInputs, priority_id: str) -> Html:
@@ -114,19 +111,20 @@ def next_year_table(inputs: ReportInputs) -> Html:
     ny = inputs.content.next_year
     if ny is None:
         return display.paragraph("Next year's priorities have not been supplied.", "swp-missing")
-    parts = [display.heading(ny.title, 2, "next-year-priorities").markup]
+    parts = []
     for row in ny.rows:
-        parts.append(f"<h3>{display.escape(row.priority)}</h3>")
-        parts.append(display.bullets(row.items).markup)
-    return Html("".join(parts))
+        items = display.bullets(row.items).markup
+        parts.append(f"<section><h3>{display.escape(row.priority)}</h3>{items}</section>")
+    heading = display.heading(ny.title, 2, "next-year-priorities").markup
+    return Html(f'{heading}<div class="swp-grid">{"".join(parts)}</div>')
 
 
 def membership(inputs: ReportInputs) -> Html:
     if inputs.content is None:
         return display.nothing()
     m = inputs.content.membership
-    parts = [f"<p>{display.escape(m.heading)}</p>", display.bullets(m.members).markup]
+    parts = [f"<p>{display.escape(m.heading)}</p>", display.bullets(m.members, columns=True).markup]
     if m.third_sector:
         heading = m.third_sector_heading or "Third sector:"
-        parts += [f"<p>{display.escape(heading)}</p>", display.bullets(m.third_sector).markup]
+        parts += [f"<p>{display.escape(heading)}</p>", display.bullets(m.third_sector, columns=True).markup]
     return Html("".join(parts))

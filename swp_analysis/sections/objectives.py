@@ -93,7 +93,7 @@ def objectives_table_html(inputs: ReportInputs) -> Html:
     parts = [display.paragraph(summary).markup]
     for priority, part in df.groupby("Priority", sort=False):
         table = part[["Objective", "Delivery rating", "Evidence", "Check"]].set_index("Objective")
-        parts.append(display.table(table, f"{priority}: delivery ratings and evidence").markup)
+        parts.append(display.table(table, f"{priority}: delivery ratings and evidence", stack=True).markup)
     parts.append(
         display.paragraph(
             "The rating is the lead's judgement. The check compares it with what the linked "
@@ -161,20 +161,16 @@ def _priority(inputs: ReportInputs, position: int):
 
 
 def priority_chapter(inputs: ReportInputs, position: int) -> Html:
-    """The ``position``-th priority of ``report.yaml`` (1 = the first): its heading, what the
-    partnership committed to, each objective with its headline figures and charts, and the
-    priority's change table. Nothing for a report without content or a priority not there."""
+    """The ``position``-th priority of ``report.yaml`` (1 = the first): its heading, each objective
+    with its headline figures and charts, and the priority's change table. Nothing for a report
+    without content or a priority not there."""
     from .register import change_table, chart_proportion, chart_year_on_year, key_figures
 
     p = _priority(inputs, position)
     if p is None:
         return display.nothing()
-    short = inputs.content.partnership.short_name or inputs.content.partnership.name
-    parts: list[object] = [
-        display.heading(f"Strategic Priority: {p.title}", 2, f"priority-{p.id}"),
-        Html(f"<p>{display.escape(short)} committed to:</p>"),
-        display.bullets(s.text for s in p.strategy_objectives),
-    ]
+    # what the partnership committed to under it is in the strategy overview, once
+    parts: list[object] = [display.heading(f"Strategic Priority: {p.title}", 2, f"priority-{p.id}")]
     for o in p.objectives:
         parts.append(objective(inputs, o.id))
         if o.figures:

@@ -22,11 +22,16 @@ def summary(inputs: ReportInputs) -> Html:
     if year_on_year(inputs).now.empty:
         return display.nothing()
     table = police.outcomes(inputs.police, inputs.area, inputs.year)
-    shown = table[table["count"] != suppression.SUPPRESSED].head(2)
-    top = [f"{name.lower()} ({formatting.fmt_prop(r['share'], dp=0)})" for name, r in shown.iterrows()]
+    shown = table[table["count"] != suppression.SUPPRESSED].head(4)
+    top = [
+        f"{name.lower()} ({formatting.fmt_count(r['count'])}, {formatting.fmt_prop(r['share'], dp=0)})"
+        for name, r in shown.iterrows()
+    ]
+    listed = ", ".join(top[:-1]) + " and " + top[-1] if len(top) > 1 else "".join(top)
     return display.paragraph(
-        f"The most common outcomes recorded for {inputs.area}'s {inputs.year} crimes were "
-        f"{' and '.join(top)}. {CAVEAT}"
+        f"The most common outcomes recorded for {inputs.area}'s {inputs.year} crimes were {listed}. "
+        f"{CAVEAT} Every outcome category, and the outcomes of the main crime types, are in the "
+        "technical annex."
     )
 
 

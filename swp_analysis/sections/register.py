@@ -47,8 +47,7 @@ def figure_verdict(c: dict) -> str:
         text += ": " + ("within" if within else "more than") + " normal year-to-year variation"
         if raw["previous"] > 0 and raw["value"] > 2 * raw["previous"]:
             text += (
-                ". More than doubled: a change this large can come from how incidents are recorded or "
-                "reported, not only from how often they happen"
+                ". More than doubled: a change this large can reflect how incidents are recorded or reported"
             )
     return text
 
