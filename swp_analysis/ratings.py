@@ -221,7 +221,7 @@ def rating_check(lead: Rating, suggested: Rating | None) -> str:
     'Flag: the rating is more positive than the evidence (Not on track for delivery)'
     """
     if suggested is None:
-        return "No linked indicator has a target: the rating rests on the narrative"
+        return "No target to check against"
     if rating_disagrees(lead, suggested):
         return f"Flag: the rating is more positive than the evidence ({suggested.label})"
     return f"Consistent with the evidence ({suggested.label})"
