@@ -768,24 +768,25 @@ def test_missing_month_is_a_warning_not_a_failure(full_years_base, tmp_path, cap
     assert code is ReachedNotebooks, err
     assert err == ""
     assert "validate: 1 warning(s)" in out
-    assert "warning: " in out and "No police file for 2018-06 (2018-19)" in out
+    coverage = "Wolverhampton, 2018-19: the police data cover 11 of 12 months"
+    assert "warning: " in out and coverage in out and "found none for June 2018" in out
 
     code, vout, verr = _swp(capsys, "validate", "--data-dir", str(data))
     assert code == 0, verr
-    assert "No police file for 2018-06 (2018-19)" in vout
+    assert vout.count(coverage) == 1  # one warning for the area and year, naming the month
 
 
-def test_a_whole_year_without_police_data_is_an_error(tmp_path, capsys, no_notebooks):
+def test_a_whole_year_without_police_data_is_a_warning(tmp_path, capsys, no_notebooks):
     """Police files for 2018-04 and 2018-05 only: 2017-18, the year compared with, has none.
-    That is an error naming the year and the months needed, not a traceback."""
+    The build goes on and says so (the report says no change can be given), never a traceback."""
     data = tmp_path / "data"
     sample_data.generate(data, start="2018-04", end="2018-05")
     code, out, err = _swp(capsys, *_build_args(data, tmp_path / "reports"))
-    assert code == 1
+    assert code is ReachedNotebooks, err
     assert "Traceback" not in out + err
-    assert "raw/police" in err
-    assert "There are no police records for 2017-18" in err
-    assert "Expected street files for 2017-04 to 2018-03; found records only for 2018-19" in err
+    assert "Wolverhampton, 2017-18: the police data cover 0 of 12 months" in out
+    assert "Wolverhampton, 2018-19: the police data cover 2 of 12 months" in out
+    assert "found only April to May 2018" in out
 
 
 @pytest.mark.slow
@@ -797,8 +798,10 @@ def test_missing_month_build_succeeds_and_the_report_names_the_month(full_years_
     code, out, err = _swp(capsys, *_build_args(data, reports))
     assert code == 0, err
     assert "Traceback" not in out + err
-    assert "warning: " in out and "No police file for 2018-06 (2018-19)" in out
+    assert "warning: " in out and "the police data cover 11 of 12 months" in out
     html = (reports / YEAR / "wolverhampton" / "annual-summary.html").read_text(encoding="utf-8")
-    quality = html.find("Data Quality and Methods")
-    assert quality >= 0
-    assert re.search(r"Police data is missing for 2018-06\b", html[quality:])
+    # the gap is stated where the year's total appears, not only in an appendix
+    summary = html[html.index('id="Recorded-crime"') :]
+    assert re.search(r"Wolverhampton recorded [\d,]+ crimes in the months of 2018-19 the police data cover "
+                     r"\(11 of 12 months; the missing month is June 2018", summary)  # fmt: skip
+    assert "11 of 12 months; the missing month is June 2018" in html[: html.index('id="Key"')]

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 # The reference report's sections (its contents page and headings), as our HTML names them.
 REFERENCE_SECTIONS = [
-    "Glossary of Terms",
+    "Main points",
     "Key",
     "Introduction by the Chair",
     "The Partnership",
@@ -31,12 +31,20 @@ REFERENCE_SECTIONS = [
     "Strategic Priority: Reducing Reoffending",
     "Strategic Priority: Reducing Victimisation",
     "Strategic Priority: Violence Prevention",
-    "Statutory Functions",
+    "Strategic Priority: Statutory Functions",
+    "Recorded crime",
     "Moving Forward",
     "Year 3 delivery",
     "Appendix A: Breakdown of Expenditure",
     "Appendix B: Board Membership",
+    "Appendix C: Glossary of Terms",
+    "About the data",
+]
+# The audit trail is in the technical annex beside the board's report.
+ANNEX_SECTIONS = [
     "Data Quality and Methods",
+    "Delivery ratings and the evidence beside them",
+    "Recorded crime in more detail",
     "Figures Checked",
 ]
 
@@ -77,6 +85,11 @@ def test_build_writes_html_with_every_reference_section(built):
     texts = [t for _, t in _parse(html).headings]
     for section in REFERENCE_SECTIONS:
         assert section in texts, f"missing section heading {section!r}"
+    annex = [t for _, t in _parse(result.annex.read_text(encoding="utf-8")).headings]
+    for section in ANNEX_SECTIONS:
+        assert section in annex, f"missing annex heading {section!r}"
+        assert section not in texts, f"{section!r} belongs in the annex, not the board's report"
+    assert texts.index("Main points") < texts.index("Key") < texts.index("Introduction by the Chair")
 
 
 def test_html_has_no_code_no_prompts_and_one_h1(built):

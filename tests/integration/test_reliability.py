@@ -122,22 +122,25 @@ def test_two_builds_give_identical_html_apart_from_build_time(sample_dir, tmp_pa
 
 
 def _text_without_images(html: str) -> str:
-    return re.sub(r'src="data:[^"]+"', 'src=""', html)
+    return re.sub(r'(src|srcset)="data:[^"]+"', r'\1=""', html)
 
 
 def test_html_reveals_no_crime_ids_coordinates_or_records(built, sample_dir):
     result, _, _ = built
-    html = _text_without_images(result.html.read_text())
+    board = _text_without_images(result.html.read_text())
+    annex = _text_without_images(result.annex.read_text())
     crime_ids = set()
     for f in (sample_dir / "raw" / "police").glob("*/*.csv"):
         with open(f, encoding="utf-8") as fh:
             crime_ids.update(line[:64] for line in fh if line[:1] != ",")
-    hex64 = set(re.findall(r"\b[0-9a-f]{64}\b", html))  # the inputs' sha256 are listed
-    assert hex64, "the sources table should list each input's sha256"
-    assert not hex64 & crime_ids, "a Crime ID is in the report"
-    assert not re.search(r"-?\b\d{1,3}\.\d{5,}\b", html), "a coordinate is in the report"
-    assert "On or near" not in html, "a record-level location is in the report"
-    assert "E0100" not in html, "an LSOA code is in the report"
+    assert not re.findall(r"\b[0-9a-f]{64}\b", board), "the board's report holds no hash"
+    hex64 = set(re.findall(r"\b[0-9a-f]{64}\b", annex))  # the inputs' sha256 are listed
+    assert hex64, "the annex's sources table should list each input's sha256"
+    assert not hex64 & crime_ids, "a Crime ID is in the annex"
+    for html in (board, annex):
+        assert not re.search(r"-?\b\d{1,3}\.\d{5,}\b", html), "a coordinate is in the report"
+        assert "On or near" not in html, "a record-level location is in the report"
+        assert "E0100" not in html, "an LSOA code is in the report"
 
 
 def test_payloads_in_inputs_cannot_run_in_the_report(sample_dir, tmp_path):

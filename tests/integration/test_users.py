@@ -51,7 +51,10 @@ def test_any_area_gets_police_figures_and_not_supplied_register(sample_dir, tmp_
     assert "Area: <strong>Walsall</strong>" in html
     assert "Walsall Community Safety Partnership" in html
     assert "Walsall recorded" in html  # police figures for the area
-    assert "not supplied" in html
+    assert "No partnership content" in html
+    # nothing about the partnership's area or organisation, bar Wolverhampton as a peer
+    for sentence in ("Safer Wolverhampton", "Wolverhampton residents", "Wolverhampton's", "SWP"):
+        assert sentence not in html, sentence
     # no other partnership's content: its strapline, chair, ratings, spending
     for theirs in ("A Safe City", "Mark Taylor", "On target for delivery</span></p>", "£"):
         assert theirs not in html, theirs
