@@ -10,9 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape as _escape
 
+from .formatting import Missing
 from .ratings import Rating
+
+
+def escape(value: object) -> Markup:
+    """HTML-escape a value; a missing figure is escaped as the words it reads as ("not
+    supplied"), never as the marker narrative rendering uses."""
+    return _escape(str(value) if isinstance(value, Missing) else value)
 
 
 class Html:

@@ -17,14 +17,15 @@ from swp_analysis.sources.register import load_register
 from .model import REPORT_FILE, ReportFile
 
 _RATING_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)rating:\s*(?P<value>[^#\n]*?)\s*(#.*)?$", re.M)
-_RATING_NOTE_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)rating_note:.*$")
+_RATING_NOTE_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)rating_(?:note|basis):.*$")
 _YEAR_LINE = re.compile(r"^year:\s*\S+.*$", re.M)
 NOT_COPIED = ("claims.csv",)  # a published report's claims belong to that year only
 
 
 def reset_ratings(yaml_text: str, year: str) -> str:
-    """``report.yaml`` text for next year: every rating "Not yet rated", notes on ratings
-    removed, ``year:`` set. Comments and layout are kept (the text is edited line by line)."""
+    """``report.yaml`` text for next year: every rating "Not yet rated", notes on ratings and
+    whether they were provisional removed, ``year:`` set. Comments and layout are kept (the
+    text is edited line by line)."""
     text = _RATING_LINE.sub(lambda m: f"{m.group('indent')}rating: {Rating.NOT_YET_RATED.label}", yaml_text)
     text = _YEAR_LINE.sub(f"year: {year}", text, count=1)
     out: list[str] = []

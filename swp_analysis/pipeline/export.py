@@ -39,8 +39,13 @@ def _strip_for_report(nb) -> list:
 
 
 def _heading(cell) -> tuple[int, bool] | None:
-    """For a Markdown cell that starts with a heading: its level, and whether the cell holds
-    more than headings (text under it). None for any other cell."""
+    """For a cell that starts with a heading (a Markdown heading, or HTML output that opens with
+    one, as a generated chapter does): its level, and whether the cell holds more than the
+    heading. None for any other cell."""
+    if cell.cell_type == "code":
+        html_out = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", []))
+        found = re.match(r"\s*<h([1-6])[\s>].*?</h\1>(.*)", html_out, re.S)
+        return (int(found.group(1)), bool(found.group(2).strip())) if found else None
     if cell.cell_type != "markdown":
         return None
     lines = [ln.strip() for ln in cell.source.splitlines() if ln.strip()]

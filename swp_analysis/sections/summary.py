@@ -27,13 +27,17 @@ def _ratings(inputs: ReportInputs) -> list[str]:
     objectives = [o for _, o in inputs.content.objectives()]
     if not objectives:
         return []
-    levels = Counter(o.rating for o in objectives)
+    rated = [o for o in objectives if o.rating is not Rating.NOT_YET_RATED]
+    if not rated:
+        return [f"None of the {len(objectives)} objectives has been rated yet."]
+    levels = Counter(o.rating for o in rated)
     counts = ", ".join(f"{levels[r]} {r.label.lower()}" for r in Rating if levels.get(r))
-    provisional = sum(o.rating_basis == "provisional" for o in objectives)
-    stated = len(objectives) - provisional
+    provisional = sum(o.rating_basis == "provisional" for o in rated)
+    stated = len(rated) - provisional
     lines = [
-        f"{len(objectives)} objectives are rated: {counts}. The partnership stated {stated} of these "
-        f"ratings; {provisional} {'is' if provisional == 1 else 'are'} provisional (see the key)."
+        f"{len(rated)} of {len(objectives)} objectives are rated: {counts}. The partnership stated "
+        f"{stated} of these ratings; {provisional} {'is' if provisional == 1 else 'are'} provisional "
+        "(see the key)."
     ]
     behind = [o for o in objectives if o.rating in (Rating.NOT_ON_TRACK, Rating.MORE_WORK)]
     if behind:
