@@ -88,9 +88,6 @@ class Report:
     def strategy_overview(self) -> Html:
         return front.strategy_overview(self.inputs)
 
-    def committed_to(self, priority_id: str) -> Html:
-        return front.committed_to(self.inputs, priority_id)
-
     def next_year_table(self) -> Html:
         return front.next_year_table(self.inputs)
 
@@ -129,21 +126,6 @@ class Report:
     # -- police recorded crime (notebook 10) ---------------------------------------------------
     def crime_summary(self) -> Html:
         return crime.crime_summary(self.inputs)
-
-    def chart_monthly(self):
-        return crime.chart_monthly(self.inputs)
-
-    def chart_contributors(self):
-        return crime.chart_contributors(self.inputs)
-
-    def contributors_table(self) -> Html:
-        return crime.contributors_table(self.inputs)
-
-    def trend_summary(self) -> Html:
-        return trends.trend_summary(self.inputs)
-
-    def chart_trends(self):
-        return trends.chart_trends(self.inputs)
 
     def chart_type_trends(self):
         return trends.chart_type_trends(self.inputs)

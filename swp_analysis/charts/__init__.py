@@ -1,18 +1,16 @@
 """The report's charts (see :mod:`.base` for the conventions every chart follows).
 
 - :mod:`.register`: partners' figures (a count by year, a proportion against its target);
-- :mod:`.police`: recorded crime (contributors, months, rates against peers);
+- :mod:`.police`: recorded crime (trends, drivers, anti-social behaviour, where, peers);
 - :mod:`.money`: spending.
 """
 
 from .base import PALETTE, Chart, apply_theme
 from .money import spend_by_priority
 from .police import (
-    contributors,
     crime_and_asb,
     density,
     drivers,
-    monthly_trend,
     peer_rates,
     rate_trends,
     type_trends,
@@ -24,11 +22,9 @@ __all__ = [
     "Chart",
     "apply_theme",
     "change_title",
-    "contributors",
     "crime_and_asb",
     "density",
     "drivers",
-    "monthly_trend",
     "peer_rates",
     "proportion_against_target",
     "rate_trends",

@@ -15,7 +15,7 @@ from swp_analysis import periods, stats
 
 from .coverage import Coverage, comparable_months, coverage, covered_months
 from .grid import grid
-from .select import check_area, check_year, counts_by, crime_mask, present, selection
+from .select import check_area, check_year, counts_by, selection
 
 
 def recorded_crime(df: pd.DataFrame, area: str | None = None, fiscal_year: str | None = None) -> pd.DataFrame:
@@ -99,33 +99,6 @@ def crime_type_shares(df: pd.DataFrame, area: str, fiscal_year: str) -> pd.DataF
     table = stats.rank_contributors(counts)
     table.index.name = "crime_type"
     return table
-
-
-def monthly_counts(df: pd.DataFrame, area: str, fiscal_years: list[str]) -> pd.DataFrame:
-    """Recorded crime per month of each fiscal year: columns month, fiscal_year, count.
-
-    Every month of the years is listed. A month whose police file is present (the area's force
-    has records that month) and holds no crime for the area counts 0; a month with no file at
-    all has a missing count (``<NA>``), never 0.
-    """
-    check_area(df, area)
-    months = [m for fy in fiscal_years for m in periods.months(fy)]
-    stamps = pd.to_datetime(pd.Index(months), format="%Y-%m").astype("datetime64[s]")
-    ok_in_area = (df["location_status"] == "ok").to_numpy() & (df["area"] == area).to_numpy()
-    forces = present(df["force"], ok_in_area)
-    in_force = df["force"].isin(forces).to_numpy()
-    with_file = set(pd.DatetimeIndex(df.loc[in_force, "month"].unique()).astype("datetime64[s]"))
-    crimes = df.loc[crime_mask(df) & ok_in_area, "month"]
-    counted = crimes.value_counts()
-    counted.index = pd.DatetimeIndex(counted.index).astype("datetime64[s]")
-    values = [int(counted.get(s, 0)) if s in with_file else pd.NA for s in stamps]
-    return pd.DataFrame(
-        {
-            "month": stamps,
-            "fiscal_year": [periods.fiscal_year(m) for m in months],
-            "count": pd.array(values, dtype="Int64"),
-        }
-    )
 
 
 def asb_count(df: pd.DataFrame, area: str, fiscal_year: str) -> int:

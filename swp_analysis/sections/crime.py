@@ -108,62 +108,6 @@ def crime_summary(inputs: ReportInputs) -> Html:
     return Html(f"<p>{display.escape(first)}</p><p>{display.escape(rest)}</p>")
 
 
-def _hidden(types: pd.DataFrame) -> pd.Series:
-    """True for the crime types whose counts are withheld: 1 to 4, or one that would reveal such
-    a count from the total the report gives (secondary suppression)."""
-    return suppression.suppress(types["count"]) == suppression.SUPPRESSED
-
-
-def contributors_table(inputs: ReportInputs) -> Html:
-    """Crime types with count, share and rank; a withheld count's share and rank are withheld too."""
-    yoy = year_on_year(inputs)
-    if yoy.now.empty:
-        return display.nothing()
-    t = suppression.publishable_breakdown(crime_types(inputs)["count"])
-    star = suppression.SUPPRESSED
-
-    def shown(values, fmt) -> list[str]:
-        return [v if v == star else fmt(v) for v in values]
-
-    df = pd.DataFrame(
-        {
-            "Recorded crimes": shown(t["count"], formatting.fmt_count),
-            "Share of total": shown(t["share"], formatting.fmt_prop),
-            "Rank": shown(t["rank"], lambda r: formatting.ordinal(int(r))),
-        },
-        index=pd.Index(t.index, name="Crime type"),
-    )
-    caption = f"Recorded crime by type, {inputs.area}, {inputs.year}"
-    if yoy.now.note:
-        caption += f" ({yoy.now.note})"
-    hidden = int((t["count"] == star).sum())
-    note = f"{SOURCE} {formatting.suppression_note(hidden)}"
-    return display.table(df, caption, numeric=list(df.columns), note=note)
-
-
-def chart_contributors(inputs: ReportInputs):
-    from swp_analysis import charts
-
-    yoy = year_on_year(inputs)
-    if yoy.now.empty:
-        return display.nothing()
-    t = crime_types(inputs)
-    hidden = _hidden(t)
-    note = yoy.now.note[0].upper() + yoy.now.note[1:] + "." if yoy.now.note else ""
-    if hidden.any():
-        note += f" {int(hidden.sum())} crime types with counts too small to publish are left out."
-    return charts.contributors(t[~hidden], inputs.area, inputs.year, note.strip())
-
-
-def chart_monthly(inputs: ReportInputs):
-    from swp_analysis import charts
-
-    monthly = police.monthly_counts(inputs.police, inputs.area, inputs.years)
-    missing = monthly.loc[monthly["count"].isna(), "month"].dt.strftime("%Y-%m").tolist()
-    note = f"No police data for {formatting.month_list(missing)}: gaps in the lines." if missing else ""
-    return charts.monthly_trend(monthly, inputs.area, note)
-
-
 def benchmark(inputs: ReportInputs, crime_type: str | None) -> police.Benchmark:
     """The area's rate against the average of its peers (see :mod:`swp_analysis.police.benchmark`)."""
     return police.benchmark(

@@ -90,21 +90,6 @@ def strategy_overview(inputs: ReportInputs) -> Html:
     return Html(f'<div class="swp-grid">{"".join(parts)}</div>')
 
 
-def committed_to(inputs: ReportInputs, priority_id: str) -> Html:
-    """The strategy's objectives for one priority ("SWP committed to:")."""
-    content = inputs.content
-    if content is None:
-        return display.nothing()
-    p = next((p for p in content.priorities if p.id == priority_id), None)
-    if p is None:
-        return display.nothing()
-    short = content.partnership.short_name or content.partnership.name
-    return Html(
-        f"<p>{display.escape(short)} committed to:</p>"
-        + display.bullets(s.text for s in p.strategy_objectives).markup
-    )
-
-
 def next_year_table(inputs: ReportInputs) -> Html:
     if inputs.content is None:
         return display.nothing()

@@ -14,7 +14,7 @@ from swp_analysis.display import Html
 from swp_analysis.inputs import ReportInputs
 from swp_analysis.stats import WITHIN_NORMAL
 
-from .crime import SOURCE, no_data, year_on_year
+from .crime import SOURCE, year_on_year
 
 
 def _part_years(months: dict[str, int]) -> str:
@@ -33,17 +33,6 @@ def yearly_table(inputs: ReportInputs) -> pd.DataFrame:
     return out
 
 
-def trend_summary(inputs: ReportInputs) -> Html:
-    """Recorded crime in each year, in one sentence."""
-    if year_on_year(inputs).now.empty:
-        return no_data(inputs)
-    table = police.yearly(inputs.police, inputs.area)
-    counts = [f"{formatting.fmt_count(v)} in {y}" for y, v in table.loc[police.TOTAL].items()]
-    return display.paragraph(
-        f"Recorded crime in {inputs.area}: {', '.join(counts)}.{_part_years(table.attrs['months'])}"
-    )
-
-
 def trend_table(inputs: ReportInputs) -> Html:
     if year_on_year(inputs).now.empty:
         return display.nothing()
@@ -60,18 +49,6 @@ def trend_table(inputs: ReportInputs) -> Html:
     return display.table(
         df, f"Recorded crime by type and financial year, {inputs.area}", numeric=list(df.columns), note=note
     )
-
-
-def chart_trends(inputs: ReportInputs):
-    """Every month of every year, one line per year: the seasonal pattern and the level."""
-    from swp_analysis import charts
-
-    if year_on_year(inputs).now.empty:
-        return display.nothing()
-    monthly = police.monthly_series(inputs.police, inputs.area)
-    missing = monthly.loc[monthly["count"].isna(), "month"].dt.strftime("%Y-%m").tolist()
-    note = f"No police data for {formatting.month_list(missing)}: gaps in the lines." if missing else ""
-    return charts.monthly_trend(monthly, inputs.area, note)
 
 
 def chart_type_trends(inputs: ReportInputs):

@@ -54,14 +54,15 @@ def test_proportion_chart_uses_one_word_for_its_target():
     assert "no interval" in chart.alt  # 2017-18 has no denominator
 
 
-def test_monthly_trend_leaves_a_gap_for_a_month_without_data():
+def test_crime_and_asb_leaves_a_gap_for_a_month_without_data():
     months = pd.date_range("2018-04-01", periods=12, freq="MS")
     counts = pd.array([100] * 3 + [pd.NA] + [100] * 8, dtype="Int64")
-    monthly = pd.DataFrame({"month": months, "fiscal_year": "2018-19", "count": counts})
-    chart = charts.monthly_trend(monthly, "A", "No police data for July 2018.")
-    line = chart.figure().axes[0].lines[0]
-    assert pd.isna(line.get_ydata()[3])  # a gap, never a 0
-    assert "1,100 in 11 months" in chart.alt
+    crime = pd.DataFrame({"month": months, "fiscal_year": "2018-19", "count": counts})
+    asb = crime.assign(count=pd.array([10] * 3 + [pd.NA] + [10] * 8, dtype="Int64"))
+    chart = charts.crime_and_asb(crime, asb, "A", "No police data for July 2018.")
+    lines = chart.figure().axes[0].lines
+    assert len(lines) == 2 and pd.isna(lines[0].get_ydata()[3])  # a gap, never a 0
+    assert "total 1,100" in chart.alt and "total 110" in chart.alt  # never added together
     assert "No police data for July 2018." in _html(chart)
 
 
