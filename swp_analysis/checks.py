@@ -66,11 +66,12 @@ def validate(paths: DataPaths, year: str, area: str, *, read_police: bool = True
     population = _collect(problems, read_population, paths.population)
     if population is not None and area_known:
         problems += _population_warnings(population, area, year)
-    if content is not None and register is not None and police_df is not None and not problems:
+    if content is not None and register is not None and police_df is not None and not _errors(problems):
         inputs = ReportInputs.with_tables(
             year, area, paths, police=police_df, register=register, population=population
         )
         problems += _narrative_problems(content, inputs)
+        problems += register_rows_needed(content, register, year, area)
     if police_df is not None and area_known:
         problems += coverage_warnings(police_df, area, [periods.previous(year), year], paths)
     problems = _unique(problems)
@@ -78,6 +79,10 @@ def validate(paths: DataPaths, year: str, area: str, *, read_police: bool = True
     if errors:
         raise ValidationFailed(errors)
     return [p for p in problems if p.severity != "error"]
+
+
+def _errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
 
 
 def _check_year_label(year: str) -> None:
@@ -127,6 +132,39 @@ def _police(problems: list[Problem], paths: DataPaths, year: str, area: str):
     area_problems = _area_problems(police_df, area, paths)
     problems += area_problems
     return police_df, not area_problems
+
+
+def register_rows_needed(content, register, year: str, area: str) -> list[Problem]:
+    """A warning for each register row the year's content uses and the register lacks: every
+    indicator report.yaml names (evidence, figures, charts, headline figures) or the narrative's
+    placeholders name, for its period (the year less its lag)."""
+    from .content.load import indicator_refs
+    from .content.narrative import referenced_names
+
+    used: dict[str, str] = {}
+    if content.area != area:
+        return []
+    for _, ind in indicator_refs(content.report):
+        used.setdefault(ind, "report.yaml")
+    for name, text in content.texts.items():
+        for ind in referenced_names(text) & set(register.definitions):
+            used.setdefault(ind, name)
+    out = []
+    for ind, where in used.items():
+        period = periods.shift(year, -register.definitions[ind].lag_years)
+        if register.row(ind, area, period) is None:
+            out.append(
+                Problem(
+                    register.csv_file,
+                    f"The year's content uses {ind} ({register.definitions[ind].title}), first in {where}, "
+                    "and the register has no figure for it.",
+                    column="indicator",
+                    expected=f"a row {ind},{area},{period},...",
+                    found="no such row",
+                    severity="warning",
+                )
+            )
+    return out
 
 
 def _narrative_problems(content, inputs: ReportInputs) -> list[Problem]:

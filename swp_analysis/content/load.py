@@ -72,7 +72,7 @@ def _cross_checks(
                 problems.add([*base, "id"], "An objective id is used twice.", "each id once", o.id)
             objective_ids.add(o.id)
             _objective_problems(o, base, list(report.key), strategy_ids, definitions, problems)
-    for loc, ind in _indicator_refs(report) if definitions is not None else []:
+    for loc, ind in indicator_refs(report) if definitions is not None else []:
         if ind not in definitions:
             problems.add(
                 loc,
@@ -87,7 +87,7 @@ def _cross_checks(
     return list(problems)
 
 
-def _indicator_refs(report: ReportFile) -> list[tuple[list[str | int], str]]:
+def indicator_refs(report: ReportFile) -> list[tuple[list[str | int], str]]:
     """(YAML location, indicator id) of every indicator report.yaml names."""
     refs: list[tuple[list[str | int], str]] = [
         (["headline_figures", k], i) for k, i in enumerate(report.headline_figures)

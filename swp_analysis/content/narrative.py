@@ -77,6 +77,15 @@ def _bound_names(tree: jnodes.Template) -> set[str]:
     return names | {"loop"}
 
 
+def referenced_names(text: str) -> set[str]:
+    """The top-level names a narrative's placeholders use (indicator ids, ``police``, ``year``)."""
+    try:
+        tree = environment().parse(text)
+    except jinja2.TemplateSyntaxError:
+        return set()
+    return {n.name for n in tree.find_all(jnodes.Name) if n.ctx == "load"} - _bound_names(tree)
+
+
 def check_placeholders(text: str, context: Mapping[str, Any], *, file: str | Path) -> list[Problem]:
     """Every placeholder in ``text`` that ``context`` cannot resolve, one problem each."""
     env = environment()

@@ -75,7 +75,7 @@ def _change_sentences(inputs: ReportInputs, yoy: police.YearOnYear) -> list[str]
         if signal
         else "within normal year-to-year variation (|Z| of 3 or less)."
     )
-    return [head, f"Wheeler's Poisson Z for this change is {c.z:.1f}, so the change is {verdict}"]
+    return [head, f"That is {verdict.split(' (')[0]}."]
 
 
 def crime_summary(inputs: ReportInputs) -> Html:

@@ -86,7 +86,8 @@ def key_figures(inputs: ReportInputs, ids: Sequence[str]) -> Html:
 
 
 def change_table(inputs: ReportInputs, ids: Sequence[str], caption: str) -> Html:
-    """Counts this year and last with percent change and Wheeler's Poisson Z verdict."""
+    """Counts this year and last with the percentage change and, in plain words, whether it is
+    more than normal year-to-year variation (Wheeler's Poisson Z, in the methods)."""
     if not _shown(inputs):
         return display.nothing()
     rows = []
@@ -98,18 +99,23 @@ def change_table(inputs: ReportInputs, ids: Sequence[str], caption: str) -> Html
                 c["previous_period"]: c["previous"],
                 c["period"]: c["value"],
                 "Change": c["change_pct"],
-                "Poisson Z": c["z"],
-                "Verdict": c["verdict"],
+                "More than normal variation?": _plain(c["verdict"]),
             }
         )
     df = pd.DataFrame(rows).set_index("Indicator")
     return display.table(
         df,
         caption,
-        numeric=[c for c in df.columns if c != "Verdict"],
-        note="Poisson Z = 2(sqrt(now) - sqrt(before)); a change with |Z| above 3 is more than "
-        "normal year-to-year variation.",
+        numeric=[c for c in df.columns if c != "More than normal variation?"],
+        note="A change is more than normal year-to-year variation when chance alone would rarely "
+        "give it (Wheeler's Poisson Z above 3; see the methods in the technical annex).",
     )
+
+
+def _plain(verdict: str) -> str:
+    if verdict in ("increase", "decrease"):
+        return f"yes: a real {verdict}"
+    return "no" if verdict == "within normal variation" else str(verdict)
 
 
 def _not_supplied_chart(inputs: ReportInputs, measure: str) -> Html:
