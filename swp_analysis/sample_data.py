@@ -137,31 +137,37 @@ def months_between(start: str, end: str) -> list[str]:
     return out
 
 
-def _lsoas(seed: int) -> tuple[list[str], list[str], np.ndarray, list[str], np.ndarray]:
+def _lsoas(seed: int) -> tuple[list[str], list[str], np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Every authority's real LSOA codes and names ("Wolverhampton 020A"), from the ONS lookup
-    the project ships in ``data/raw/lsoa-ward-lookup.csv`` (so the sample's wards are real)."""
+    the project ships in ``data/raw/lsoa-ward-lookup.csv`` (so the sample's wards are real), and
+    for each LSOA a made-up offset from its authority's centre, shared by its ward's LSOAs (so a
+    ward's crimes sit together on a density picture)."""
     lookup = _lookup_pairs()
-    codes, names, owner, lad_names = [], [], [], []
+    codes, names, owner, lad_names, wards = [], [], [], [], []
     weights = []
     rng = np.random.default_rng([seed, 0])
     for a_index, name in enumerate(AUTHORITIES):
         lad_names.append(name)
-        mine = sorted((c, n) for c, n, lad in lookup if lad == name)
-        for code, lsoa_name in mine:
+        mine = sorted((c, n, w) for c, n, lad, w in lookup if lad == name)
+        for code, lsoa_name, ward in mine:
             codes.append(code)
             names.append(lsoa_name)
             owner.append(a_index)
+            wards.append(ward)
         # a skewed spread of crime across an authority's LSOAs (town centres carry more)
         weights.append(rng.gamma(1.5, 1.0, len(mine)))
-    return codes, names, np.asarray(owner), lad_names, np.concatenate(weights)
+    place = np.random.default_rng([seed, 1])  # its own stream: the records stay as they were
+    ward_offset = {w: place.normal(0, [0.045, 0.03]) for w in sorted(set(wards))}
+    offsets = np.array([ward_offset[w] for w in wards])
+    return codes, names, np.asarray(owner), lad_names, np.concatenate(weights), offsets
 
 
-def _lookup_pairs() -> list[tuple[str, str, str]]:
-    """(LSOA code, LSOA name, authority) from the project's ONS lookup."""
+def _lookup_pairs() -> list[tuple[str, str, str, str]]:
+    """(LSOA code, LSOA name, authority, ward code) from the project's ONS lookup."""
 
     path = find_project_root(Path(__file__)) / "data" / "raw" / "lsoa-ward-lookup.csv"
     with open(path, newline="", encoding="utf-8") as handle:
-        return [(r["LSOA11CD"], r["LSOA11NM"], r["LAD18NM"]) for r in csv.DictReader(handle)]
+        return [(r["LSOA11CD"], r["LSOA11NM"], r["LAD18NM"], r["WD18CD"]) for r in csv.DictReader(handle)]
 
 
 def _month_index(month: str) -> int:
@@ -171,7 +177,7 @@ def _month_index(month: str) -> int:
 
 def _month_file(month: str, seed: int, lsoa: tuple) -> str:
     """One month's CSV text for the whole force, deterministic in (seed, month)."""
-    codes, names, owner, lad_names, lsoa_w = lsoa
+    codes, names, owner, lad_names, lsoa_w, offsets = lsoa
     mi = _month_index(month)
     rng = np.random.default_rng([seed, mi])
     years_in = (mi - _month_index(DEFAULT_START)) / 12.0
@@ -204,8 +210,8 @@ def _month_file(month: str, seed: int, lsoa: tuple) -> str:
     outcome = rng.choice(len(OUTCOMES), size=n, p=np.asarray(OUTCOME_WEIGHTS) / sum(OUTCOME_WEIGHTS))
     street = rng.integers(0, len(STREETS), size=n)
     centre = np.array([[v[2], v[3]] for v in AUTHORITIES.values()])
-    lon = centre[owner[lsoas], 0] + rng.normal(0, 0.03, n)
-    lat = centre[owner[lsoas], 1] + rng.normal(0, 0.02, n)
+    lon = centre[owner[lsoas], 0] + offsets[lsoas, 0] + rng.normal(0, 0.012, n)
+    lat = centre[owner[lsoas], 1] + offsets[lsoas, 1] + rng.normal(0, 0.008, n)
     quirk = rng.random(n)
     outside_lsoa = rng.integers(0, len(OUTSIDE_AUTHORITIES), size=n)
     outside_num = rng.integers(1, 15, size=n)

@@ -67,10 +67,15 @@ def chart(inputs: ReportInputs):
         return display.nothing()
     pts = police.points(inputs.police, inputs.area, inputs.year)
     counts = pts["ward"].value_counts()
-    labels = {}
-    for ward in counts.index[:LABELLED]:
+    labels: dict[str, tuple[float, float]] = {}
+    for ward in counts.index[: LABELLED * 3]:
         mine = pts[pts["ward"] == ward]
-        labels[str(ward)] = (float(mine["longitude"].median()), float(mine["latitude"].median()))
+        at = (float(mine["longitude"].median()), float(mine["latitude"].median()))
+        apart = all(abs(at[0] - x) > 0.03 or abs(at[1] - y) > 0.012 for x, y in labels.values())
+        if apart:  # never two names on top of each other
+            labels[str(ward)] = at
+        if len(labels) == LABELLED:
+            break
     return charts.density(pts, inputs.area, inputs.year, labels)
 
 

@@ -246,6 +246,7 @@ CASES: list[Case] = [
         "indicators.csv",
         line=5,
         marker=",2019-20,",
+        outcome=ACCEPTED,  # a later year's figure is not used: a past year can be rebuilt
         expect=(
             "column 'period'",
             "after the year being built (2018-19)",
@@ -362,6 +363,7 @@ CASES: list[Case] = [
     Case(
         "population-missing-area.csv",
         "population.csv",
+        outcome=ACCEPTED,  # a warning: the rates read "not available", never nan
         expect=(
             "column 'year'",
             "No population for Wolverhampton in mid-2017, needed for 2017-18",
@@ -767,7 +769,6 @@ def test_missing_month_is_a_warning_not_a_failure(full_years_base, tmp_path, cap
     code, out, err = _swp(capsys, *_build_args(data, tmp_path / "reports"))
     assert code is ReachedNotebooks, err
     assert err == ""
-    assert "validate: 1 warning(s)" in out
     coverage = "Wolverhampton, 2018-19: the police data cover 11 of 12 months"
     assert "warning: " in out and coverage in out and "found none for June 2018" in out
 
